@@ -1,0 +1,51 @@
+// The dispatcher: one thread that drains the journal's outboxes into the
+// adapters, as fast as each destination's capacity allows, and records every
+// delivery outcome back in the journal (retry with backoff, dead letter).
+#pragma once
+
+#include "bus/core/clock.hpp"
+#include "bus/node/adapter.hpp"
+#include "bus/node/exchange_events.hpp"
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace govbus {
+
+class Journal;
+
+class Dispatcher {
+public:
+    // Finds the adapter that reaches a destination; nullptr when none does.
+    using AdapterFor = std::function<Adapter*(const std::string& destination)>;
+
+    Dispatcher(Journal& journal, AdapterFor adapter_for, ExchangeEvents* events, std::string node_id);
+    ~Dispatcher();
+
+    void start();
+    void stop();
+    // Something changed (new accept, credit, outcome): look again soon.
+    void wake();
+
+private:
+    void run();
+    void pump(TimePoint now);
+    void on_result(const OutboundMessage& m, std::int64_t id, TimePoint accepted, DeliveryResult r);
+    void record(const std::string& event, const OutboundMessage& m, const Problem* reason, TimePoint accepted);
+
+    Journal& journal_;
+    AdapterFor adapter_for_;
+    ExchangeEvents* events_;
+    std::string node_id_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool woken_ = false;
+    bool stopping_ = false;
+    std::thread thread_;
+    TimePoint last_expiry_{};
+};
+
+}  // namespace govbus
