@@ -27,7 +27,8 @@ public:
         ExchangeEvents* events = nullptr;
     };
 
-    explicit Node(NodeConfig config, Plugins plugins = {});
+    explicit Node(NodeConfig config);
+    Node(NodeConfig config, Plugins plugins);
     ~Node() override;
     Node(const Node&) = delete;
     Node& operator=(const Node&) = delete;

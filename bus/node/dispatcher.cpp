@@ -1,0 +1,145 @@
+#include "bus/node/dispatcher.hpp"
+
+#include "bus/core/log.hpp"
+#include "bus/journal/journal.hpp"
+
+#include <algorithm>
+
+namespace govbus {
+
+namespace {
+constexpr std::size_t kMaxTake = 64;                  // deliveries taken for one destination per pass
+constexpr auto kIdleWait = std::chrono::milliseconds(500);  // look again at least this often
+constexpr auto kExpiryEvery = std::chrono::seconds(1);
+}  // namespace
+
+Dispatcher::Dispatcher(Journal& journal, AdapterFor adapter_for, ExchangeEvents* events, std::string node_id)
+    : journal_(journal), adapter_for_(std::move(adapter_for)), events_(events), node_id_(std::move(node_id)) {}
+
+Dispatcher::~Dispatcher() { stop(); }
+
+void Dispatcher::start() { thread_ = std::thread([this] { run(); }); }
+
+void Dispatcher::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void Dispatcher::wake() {
+    {
+        std::lock_guard lock(mutex_);
+        woken_ = true;
+    }
+    cv_.notify_one();
+}
+
+void Dispatcher::run() {
+    while (true) {
+        {
+            std::unique_lock lock(mutex_);
+            if (stopping_) return;
+            woken_ = false;
+        }
+        auto now = std::chrono::system_clock::now();
+        pump(now);
+        auto wait = kIdleWait;
+        if (auto due = journal_.next_due(); due && due->has_value()) {
+            auto until = std::chrono::duration_cast<std::chrono::milliseconds>(**due - now);
+            wait = std::clamp(until, std::chrono::milliseconds(1), kIdleWait);
+        }
+        std::unique_lock lock(mutex_);
+        cv_.wait_for(lock, wait, [&] { return woken_ || stopping_; });
+    }
+}
+
+void Dispatcher::pump(TimePoint now) {
+    if (now - last_expiry_ >= kExpiryEvery) {
+        last_expiry_ = now;
+        auto expired = journal_.expire(now);
+        if (expired && *expired > 0) GOVBUS_LOG(warn, *expired << " deliveries expired and were dead-lettered");
+    }
+    auto destinations = journal_.destinations_with_work(now);
+    if (!destinations) {
+        GOVBUS_LOG(error, "journal: " << destinations.problem().to_string());
+        return;
+    }
+    for (const auto& dest : *destinations) {
+        Adapter* adapter = adapter_for_(dest);
+        if (!adapter) continue;  // reported when the route was taken; stays pending until reachable
+        std::size_t capacity = std::min(adapter->capacity(dest), kMaxTake);
+        if (capacity == 0) continue;
+        auto ready = journal_.take_ready(dest, now, capacity);
+        if (!ready) {
+            GOVBUS_LOG(error, "journal: " << ready.problem().to_string());
+            continue;
+        }
+        for (auto& d : *ready) {
+            OutboundMessage m{std::to_string(d.id), d.destination, d.message_id, d.case_number,
+                              d.type,               d.content_type, std::move(d.body)};
+            auto id = d.id;
+            auto accepted = d.accepted;
+            OutboundMessage meta = m;
+            meta.bytes.clear();
+            adapter->deliver(std::move(m), [this, meta, id, accepted](DeliveryResult r) {
+                on_result(meta, id, accepted, std::move(r));
+            });
+        }
+    }
+}
+
+void Dispatcher::on_result(const OutboundMessage& m, std::int64_t id, TimePoint accepted, DeliveryResult r) {
+    auto now = std::chrono::system_clock::now();
+    switch (r.kind) {
+        case DeliveryResult::Kind::delivered:
+            if (auto s = journal_.delivered(id); !s) GOVBUS_LOG(error, "journal: " << s.problem().to_string());
+            GOVBUS_LOG(debug, "delivered " << m.type << " " << m.message_id << " to " << m.destination);
+            record("delivered", m, nullptr, accepted);
+            break;
+        case DeliveryResult::Kind::retry: {
+            auto d = journal_.failed(id, r.reason, now);
+            if (!d) {
+                GOVBUS_LOG(error, "journal: " << d.problem().to_string());
+            } else if (d->dead_lettered) {
+                GOVBUS_LOG(warn, "dead-lettered " << m.message_id << " for " << m.destination << " after "
+                                                  << d->attempts << " attempts: " << r.reason.to_string());
+                record("dead_lettered", m, &r.reason, accepted);
+            } else {
+                GOVBUS_LOG(info, "retrying " << m.message_id << " to " << m.destination << " (attempt "
+                                             << d->attempts << "): " << r.reason.to_string());
+                record("retried", m, &r.reason, accepted);
+            }
+            break;
+        }
+        case DeliveryResult::Kind::refused:
+            if (auto s = journal_.rejected(id, r.reason, now); !s)
+                GOVBUS_LOG(error, "journal: " << s.problem().to_string());
+            GOVBUS_LOG(warn, m.destination << " refused " << m.message_id << ": " << r.reason.to_string());
+            record("dead_lettered", m, &r.reason, accepted);
+            break;
+    }
+    wake();
+}
+
+void Dispatcher::record(const std::string& event, const OutboundMessage& m, const Problem* reason,
+                        TimePoint accepted) {
+    if (!events_) return;
+    ExchangeEvent e;
+    e.event = event;
+    e.message_id = m.message_id;
+    e.case_number = m.case_number;
+    e.type = m.type;
+    e.destination = m.destination;
+    if (reason) {
+        e.reason_code = reason->code;
+        e.reason_text = reason->message;
+    }
+    e.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now() - accepted)
+                       .count();
+    events_->record(e);
+}
+
+}  // namespace govbus

@@ -1,0 +1,292 @@
+#include "bus/node/node.hpp"
+
+#include "bus/codec/codec.hpp"
+#include "bus/core/log.hpp"
+#include "bus/journal/journal.hpp"
+#include "bus/node/dispatcher.hpp"
+#include "bus/node/endpoint_registry.hpp"
+#include "bus/node/intake.hpp"
+#include "bus/router/route_table.hpp"
+#include "bus/router/topology.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+
+namespace govbus {
+
+namespace {
+
+std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+    return s;
+}
+
+router::Topology topology_of(const NodeConfig& c) {
+    router::Topology t;
+    t.node = c.id;
+    t.level = router::parse_level(to_string(c.level)).value_or(router::Level::city);
+    t.region = c.region;
+    t.parent = c.parent.id;
+    for (const auto& ch : c.children) t.children.push_back({ch.id, ch.region});
+    return t;
+}
+
+}  // namespace
+
+class Node::Impl {
+public:
+    Impl(Node& owner, NodeConfig config, Plugins plugins)
+        : owner_(owner), config_(std::move(config)), plugins_(plugins), topology_(topology_of(config_)) {}
+
+    Status start();
+    void stop();
+    Status reload();
+    void inbound(InboundMessage message, InboundDone done);
+    void wake(const std::string&) {
+        if (dispatcher_) dispatcher_->wake();
+    }
+    const NodeConfig& config() const { return config_; }
+
+private:
+    struct Snapshot {
+        std::shared_ptr<const router::RouteTable> routes;
+        std::shared_ptr<const EndpointRegistry> endpoints;
+    };
+    Snapshot snapshot() {
+        std::lock_guard lock(snapshot_mutex_);
+        return current_;
+    }
+    Status load_tables(Snapshot& out);
+    Status start_adapters();
+    Adapter* adapter_for(const std::string& destination);
+    void handle(const InboundMessage& message, const InboundDone& done);
+    void record(const std::string& event, const Envelope* env, const InboundMessage& msg, const Problem* reason,
+                const std::string& destination = {});
+
+    Node& owner_;
+    NodeConfig config_;
+    Plugins plugins_;
+    router::Topology topology_;
+    std::unique_ptr<codec::Codec> codec_;
+    std::unique_ptr<Journal> journal_;
+    std::mutex snapshot_mutex_;
+    Snapshot current_;
+    std::map<std::string, std::unique_ptr<Adapter>> adapters_;  // by adapter name
+    std::unique_ptr<boost::asio::thread_pool> workers_;
+    std::unique_ptr<Dispatcher> dispatcher_;
+    bool started_ = false;
+};
+
+Status Node::Impl::load_tables(Snapshot& out) {
+    auto routes = router::RouteTable::load(config_.routes);
+    if (!routes) return routes.problems();
+    auto endpoints = EndpointRegistry::load(config_.endpoints);
+    if (!endpoints) return endpoints.problems();
+    out.routes = std::make_shared<const router::RouteTable>(std::move(routes.value()));
+    out.endpoints = std::make_shared<const EndpointRegistry>(std::move(endpoints.value()));
+    return ok_status();
+}
+
+Status Node::Impl::start() {
+    std::error_code ec;
+    std::filesystem::create_directories(config_.data_dir, ec);
+    if (ec)
+        return make_problem("config.data_dir", "cannot create data directory " + config_.data_dir + ": " + ec.message());
+    try {
+        codec_ = std::make_unique<codec::Codec>();
+    } catch (const std::exception& e) {
+        return make_problem("config.schemas", std::string("cannot load the message schemas: ") + e.what());
+    }
+
+    Snapshot s;
+    if (auto st = load_tables(s); !st) return st;
+    current_ = s;
+
+    JournalOptions jo;
+    jo.max_attempts = config_.max_attempts;
+    jo.backoff.initial = std::chrono::milliseconds(config_.backoff_initial_ms);
+    jo.backoff.cap = std::chrono::milliseconds(config_.backoff_max_ms);
+    auto journal = Journal::open(config_.data_dir + "/journal.db", jo);
+    if (!journal) return journal.problems();
+    journal_ = std::move(journal.value());
+
+    workers_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(config_.workers));
+    dispatcher_ = std::make_unique<Dispatcher>(
+        *journal_, [this](const std::string& d) { return adapter_for(d); }, plugins_.events, config_.id);
+    if (auto st = start_adapters(); !st) return st;
+    dispatcher_->start();
+    started_ = true;
+    GOVBUS_LOG(info, "node " << config_.id << " (" << to_string(config_.level) << ", region " << config_.region
+                             << ") started: " << s.endpoints->all().size() << " endpoints, routes from "
+                             << config_.routes);
+    return ok_status();
+}
+
+Status Node::Impl::start_adapters() {
+    auto endpoints = snapshot().endpoints;
+    for (const auto& kv : config_.adapters) {
+        AdapterConfig ac;
+        ac.name = kv.first.as<std::string>();
+        ac.node_id = config_.id;
+        ac.options = kv.second;
+        ac.config_dir = config_.dir;
+        for (const auto& [id, e] : endpoints->all())
+            if (e.adapter == ac.name) ac.peers.push_back({"endpoint:" + id, e.url, e.options});
+        // Nodes always talk AMQP to each other.
+        if (ac.name == "amqp") {
+            if (!config_.parent.id.empty())
+                ac.peers.push_back({"node:" + config_.parent.id, config_.parent.url, YAML::Node()});
+            for (const auto& c : config_.children) ac.peers.push_back({"node:" + c.id, c.url, YAML::Node()});
+        }
+        auto adapter = make_adapter(ac);
+        if (!adapter) return adapter.problems();
+        if (auto st = (*adapter)->start(owner_); !st) return st;
+        adapters_.emplace(ac.name, std::move(adapter.value()));
+    }
+    for (const auto& [id, e] : endpoints->all())
+        if (!adapters_.count(e.adapter))
+            return make_problem("config.adapter_missing", "endpoint '" + id + "' uses adapter '" + e.adapter +
+                                                              "', which has no block under 'adapters' in " +
+                                                              config_.file);
+    return ok_status();
+}
+
+Adapter* Node::Impl::adapter_for(const std::string& destination) {
+    std::string name = "amqp";
+    if (destination.rfind("endpoint:", 0) == 0) {
+        auto endpoints = snapshot().endpoints;
+        const Endpoint* e = endpoints->find(destination.substr(9));
+        if (!e) return nullptr;
+        name = e->adapter;
+    }
+    auto it = adapters_.find(name);
+    return it == adapters_.end() ? nullptr : it->second.get();
+}
+
+void Node::Impl::stop() {
+    if (!started_) return;
+    started_ = false;
+    for (auto& [name, a] : adapters_) a->stop();
+    if (workers_) workers_->join();
+    if (dispatcher_) dispatcher_->stop();
+    adapters_.clear();
+    dispatcher_.reset();
+    journal_.reset();
+    GOVBUS_LOG(info, "node " << config_.id << " stopped");
+}
+
+Status Node::Impl::reload() {
+    Snapshot s;
+    if (auto st = load_tables(s); !st) {
+        for (const auto& p : st.problems()) GOVBUS_LOG(error, "reload refused: " << p.message);
+        return st;
+    }
+    {
+        std::lock_guard lock(snapshot_mutex_);
+        current_ = s;
+    }
+    GOVBUS_LOG(info, "reloaded routes from " << config_.routes << " and endpoints from " << config_.endpoints);
+    return ok_status();
+}
+
+void Node::Impl::inbound(InboundMessage message, InboundDone done) {
+    auto shared = std::make_shared<InboundMessage>(std::move(message));
+    boost::asio::post(*workers_, [this, shared, done = std::move(done)] { handle(*shared, done); });
+}
+
+void Node::Impl::handle(const InboundMessage& msg, const InboundDone& done) {
+    auto s = snapshot();
+    IntakeContext ctx{config_, *codec_, *s.endpoints, *s.routes, topology_, plugins_.verifier,
+                      [this](const std::string& key) -> std::optional<std::string> {
+                          auto p = journal_->case_path(key);
+                          return p ? *p : std::nullopt;
+                      },
+                      std::chrono::system_clock::now()};
+    auto decision = examine(msg, ctx);
+    if (!decision) {
+        const Problem& p = decision.problem();
+        GOVBUS_LOG(info, "rejected a message from " << (msg.peer.empty() ? msg.adapter : msg.peer) << ": "
+                                                   << p.to_string());
+        record("rejected", nullptr, msg, &p);
+        done(decision.problems());
+        return;
+    }
+    auto d = std::make_shared<IntakeDecision>(std::move(decision.value()));
+    const Envelope& env = d->envelope;
+    if (d->path_key.rfind("reply:", 0) == 0) journal_->remember_case_path(d->path_key, d->origin);
+
+    Accept a;
+    a.message_id = env.id;
+    a.case_number = env.case_number;
+    a.type = env.type;
+    a.source = env.source;
+    a.body = d->stored;
+    a.content_type = env.content_type;
+    a.created = parse_rfc3339(env.created).value_or(ctx.now);
+    if (!env.expires.empty()) a.expires = parse_rfc3339(env.expires);
+    if (!a.expires) a.expires = ctx.now + std::chrono::seconds(config_.default_ttl_seconds);
+    a.priority = env.priority;
+    a.destinations = d->destinations;
+    if (d->path_key == env.case_number) a.case_origin = d->origin;
+
+    journal_->submit(std::move(a), [this, d, msg, done](AcceptResult r) {
+        if (!r) {
+            GOVBUS_LOG(error, "journal refused " << d->envelope.id << ": " << r.problem().to_string());
+            record("rejected", &d->envelope, msg, &r.problem());
+            done(r.problems());
+            return;
+        }
+        done(ok_status());
+        if (*r == AcceptOutcome::duplicate) {
+            GOVBUS_LOG(debug, "duplicate " << d->envelope.id << " acknowledged again, not routed");
+            return;
+        }
+        GOVBUS_LOG(debug, "accepted " << d->envelope.type << " " << d->envelope.id << " from " << d->origin
+                                      << " by rule " << d->rule << " to " << join(d->destinations));
+        record("accepted", &d->envelope, msg, nullptr);
+        for (const auto& dest : d->destinations) record("routed", &d->envelope, msg, nullptr, dest);
+        dispatcher_->wake();
+    });
+}
+
+void Node::Impl::record(const std::string& event, const Envelope* env, const InboundMessage& msg,
+                        const Problem* reason, const std::string& destination) {
+    if (!plugins_.events) return;
+    ExchangeEvent e;
+    e.event = event;
+    if (env) {
+        e.message_id = env->id;
+        e.case_number = env->case_number;
+        e.type = env->type;
+        e.source = env->source;
+        e.region = env->region;
+        e.suite = env->security.suite;
+    } else {
+        e.source = msg.peer;
+    }
+    e.destination = destination;
+    e.raw = msg.bytes;
+    e.size = static_cast<std::int64_t>(msg.bytes.size());
+    if (reason) {
+        e.reason_code = reason->code;
+        e.reason_text = reason->message;
+    }
+    plugins_.events->record(e);
+}
+
+Node::Node(NodeConfig config) : Node(std::move(config), Plugins{}) {}
+Node::Node(NodeConfig config, Plugins plugins) : impl_(std::make_unique<Impl>(*this, std::move(config), plugins)) {}
+Node::~Node() { impl_->stop(); }
+Status Node::start() { return impl_->start(); }
+void Node::stop() { impl_->stop(); }
+Status Node::reload() { return impl_->reload(); }
+const NodeConfig& Node::config() const { return impl_->config(); }
+void Node::inbound(InboundMessage message, InboundDone done) { impl_->inbound(std::move(message), std::move(done)); }
+void Node::wake(const std::string& destination) { impl_->wake(destination); }
+
+}  // namespace govbus

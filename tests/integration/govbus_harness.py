@@ -1,0 +1,241 @@
+"""Test harness for govbus integration tests: writes node configurations for a
+national / province / two-city topology on free loopback ports, starts real
+govbusd processes, stops or kills them, and speaks AMQP 1.0 to them with
+Python Qpid Proton. Only 127.0.0.1 is ever used."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from proton import Message
+from proton.utils import BlockingConnection
+
+SOURCE = os.environ.get("GOVBUS_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+BINARY = os.environ.get("GOVBUS_BINARY_DIR", os.path.join(SOURCE, "build"))
+GOVBUSD = os.path.join(BINARY, "tools", "govbusd", "govbusd")
+GOVBUS = os.path.join(BINARY, "tools", "govbus", "govbus")
+
+NODES = [
+    # id, level, region, routes, endpoints, parent
+    ("national", "national", "100000", "national.yaml", "endpoints-national.yaml", None),
+    ("province-510000", "province", "510000", "province-510000.yaml", "endpoints-province.yaml", "national"),
+    ("city-510100", "city", "510100", "city-510100.yaml", "endpoints-city-510100.yaml", "province-510000"),
+    ("city-510700", "city", "510700", "city-510700.yaml", "endpoints-city-510700.yaml", "province-510000"),
+]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
+
+
+def port_open(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def now_rfc3339(delta_seconds=0):
+    t = datetime.now(timezone(timedelta(hours=8))) + timedelta(seconds=delta_seconds)
+    return t.isoformat(timespec="milliseconds")
+
+
+def case_number(sequence, region="510000"):
+    """govbus case number: region 6 + yyyyMMdd + sequence 6 + ISO 7064 MOD 11-2 check (docs/data-rules.md)."""
+    body = region + datetime.now().strftime("%Y%m%d") + "%06d" % sequence
+    total = 0
+    for i, ch in enumerate(body):
+        weight = pow(2, len(body) - i, 11)
+        total += int(ch) * weight
+    check = (12 - total % 11) % 11
+    return body + ("X" if check == 10 else str(check))
+
+
+class Topology:
+    """Four nodes in a temporary directory. Use as a context manager."""
+
+    def __init__(self, extra_config=None):
+        self.dir = tempfile.mkdtemp(prefix="govbus-it-")
+        self.ports = {n[0]: free_port() for n in NODES}
+        self.procs = {}
+        self.extra = extra_config or {}
+        for node in NODES:
+            self._write_config(*node)
+
+    def url(self, node):
+        return "amqp://127.0.0.1:%d" % self.ports[node]
+
+    def config(self, node):
+        return os.path.join(self.dir, node + ".yaml")
+
+    def journal(self, node):
+        return os.path.join(self.dir, "data", node, "journal.db")
+
+    def _write_config(self, node, level, region, routes, endpoints, parent):
+        lines = [
+            "node: { id: %s, level: %s, region: \"%s\", data_dir: data/%s }" % (node, level, region, node),
+            "routes: %s" % os.path.join(SOURCE, "routes", routes),
+            "endpoints: %s" % os.path.join(SOURCE, "etc", endpoints),
+        ]
+        if parent:
+            lines.append("parent: { id: %s, url: \"%s\" }" % (parent, self.url(parent)))
+        children = [n for n in NODES if n[5] == node]
+        if children:
+            lines.append("children:")
+            for c in children:
+                lines.append("  - { id: %s, region: \"%s\", url: \"%s\" }" % (c[0], c[2], self.url(c[0])))
+        lines.append("adapters:\n  amqp: { listen: \"127.0.0.1:%d\", plain: true }" % self.ports[node])
+        lines.append("delivery: { backoff_initial_ms: 100, backoff_max_ms: 1000 }")
+        lines.append("log_level: %s" % os.environ.get("GOVBUS_TEST_LOG_LEVEL", "info"))
+        for k, v in self.extra.items():
+            lines.append("%s: %s" % (k, v))
+        with open(self.config(node), "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+    def start(self, node):
+        log = open(os.path.join(self.dir, node + ".log"), "ab")
+        self.procs[node] = subprocess.Popen([GOVBUSD, "--config", self.config(node)], stdout=log, stderr=log)
+        wait_until(lambda: port_open(self.ports[node]) or self.procs[node].poll() is not None, 20, node + " to listen")
+        if self.procs[node].poll() is not None:
+            raise AssertionError("%s exited at start:\n%s" % (node, self.log(node)))
+
+    def start_all(self):
+        for node in self.ports:
+            self.start(node)
+
+    def stop(self, node):
+        p = self.procs.pop(node, None)
+        if p and p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+    def kill9(self, node):
+        p = self.procs.pop(node)
+        p.kill()  # SIGKILL
+        p.wait()
+
+    def log(self, node):
+        try:
+            with open(os.path.join(self.dir, node + ".log"), errors="replace") as f:
+                return f.read()[-4000:]
+        except OSError:
+            return ""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for node in list(self.procs):
+            self.stop(node)
+        if exc[0] is None and not os.environ.get("GOVBUS_KEEP_TEST_DIRS"):
+            shutil.rmtree(self.dir, ignore_errors=True)
+        elif exc[0] is not None:
+            print("test directory kept: " + self.dir)
+            for node in self.ports:
+                print("---- %s log tail ----\n%s" % (node, self.log(node)))
+
+
+class Endpoint:
+    """A Python Proton client acting as one endpoint (docs/integrator.md):
+    sends to govbus/in, receives from govbus/out/<id>."""
+
+    def __init__(self, url, endpoint_id, receive=True, timeout=20):
+        self.id = endpoint_id
+        self.conn = BlockingConnection(url, timeout=timeout)
+        self.sender = self.conn.create_sender("govbus/in")
+        self.receiver = self.conn.create_receiver("govbus/out/" + endpoint_id, credit=50) if receive else None
+
+    def send(self, envelope, content_type="application/json"):
+        body = json.dumps(envelope, ensure_ascii=False).encode() if isinstance(envelope, dict) else envelope
+        self.sender.send(Message(body=body, content_type=content_type, durable=True))
+
+    def receive(self, timeout=20):
+        """The next message as (envelope dict or raw bytes, content type); accepts it."""
+        m = self.receiver.receive(timeout=timeout)
+        self.receiver.accept()
+        body = m.body if isinstance(m.body, (bytes, bytearray)) else str(m.body).encode()
+        if body.lstrip()[:1] == b"{":
+            return json.loads(body), m.content_type
+        return body, m.content_type
+
+    def close(self):
+        self.conn.close()
+
+
+def case_apply(seq, region="510104", department="market", source="sc.portal"):
+    created = now_rfc3339()
+    return {
+        "header": {
+            "id": str(uuid.uuid4()),
+            "caseNumber": case_number(seq),
+            "type": "case.apply",
+            "schemaVersion": "1.0",
+            "source": source,
+            "destination": {"region": region, "department": department},
+            "region": region,
+            "itemCode": "511A0138000000-511602000000-000-115113010833722043-1-00",
+            "created": created,
+        },
+        "payload": {
+            "applicant": {"naturalPerson": {"name": "张三", "idNumber": "510104199001011230", "phone": "13812345678"}},
+            "item": {"code": "511A0138000000-511602000000-000-115113010833722043-1-00", "name": "个体工商户设立登记"},
+            "formData": {"经营场所": "成都市锦江区红星路二段"},
+            "materials": [{"name": "身份证明", "digest": {"algorithm": "SM3",
+                           "value": "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"}}],
+            "submitted": created,
+        },
+    }
+
+
+def case_answer(apply, type_, source):
+    """A department's case.accept / case.process / case.result for a case it received."""
+    h = apply["header"]
+    created = now_rfc3339()
+    payloads = {
+        "case.accept": {"decision": "accepted", "department": "市场监督管理局", "handler": "李四", "time": created},
+        "case.process": {"step": "审查", "department": "市场监督管理局", "handler": "王五", "opinion": "材料齐全", "time": created},
+        "case.result": {"outcome": "approved", "time": created, "licences": [], "documents": []},
+    }
+    return {
+        "header": {
+            "id": str(uuid.uuid4()),
+            "correlationId": h["id"],
+            "caseNumber": h["caseNumber"],
+            "type": type_,
+            "schemaVersion": "1.0",
+            "source": source,
+            "destination": {"endpoint": h["source"]},
+            "region": h["region"],
+            "created": created,
+        },
+        "payload": payloads[type_],
+    }
+
+
+def govbus(*args, timeout=60):
+    """Runs the govbus CLI; returns (exit status, stdout + stderr)."""
+    p = subprocess.run([GOVBUS] + list(args), capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout + p.stderr

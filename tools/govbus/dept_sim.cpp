@@ -1,0 +1,134 @@
+// govbus dept-sim: a simulated department business system. It connects to a
+// node as one endpoint; for every case.apply it receives it sends case.accept
+// at once, case.process after --delay-ms and case.result after twice that; for
+// every data.query it answers with a data.reply. Messages are de-duplicated by
+// id, as docs/integrator.md asks of every endpoint.
+#include "bus/codec/codec.hpp"
+#include "tools/common/bus_client.hpp"
+#include "tools/common/sample_messages.hpp"
+#include "tools/govbus/command.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace govbus::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+void on_signal(int) { g_stop = true; }
+
+// Sends envelopes at their due time, in order, one at a time.
+class Outbox {
+public:
+    using Clock = std::chrono::steady_clock;
+    void add(Clock::time_point due, Envelope e) {
+        std::lock_guard lock(mutex_);
+        queue_.emplace(std::make_pair(due, seq_++), std::move(e));
+        cv_.notify_one();
+    }
+    // Waits for the next due envelope; nullopt when stopping.
+    std::optional<Envelope> next() {
+        std::unique_lock lock(mutex_);
+        while (!g_stop) {
+            if (!queue_.empty() && queue_.begin()->first.first <= Clock::now()) {
+                Envelope e = std::move(queue_.begin()->second);
+                queue_.erase(queue_.begin());
+                return e;
+            }
+            auto wait = queue_.empty() ? Clock::now() + std::chrono::milliseconds(200) : queue_.begin()->first.first;
+            cv_.wait_until(lock, std::min(wait, Clock::now() + std::chrono::milliseconds(200)));
+        }
+        return std::nullopt;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::map<std::pair<Clock::time_point, std::uint64_t>, Envelope> queue_;
+    std::uint64_t seq_ = 0;
+};
+
+int run(const std::vector<std::string>& args) {
+    std::string url, endpoint, ca, cert, key;
+    int delay_ms = 100;
+    po::options_description opts("govbus dept-sim options");
+    opts.add_options()("help,h", "show this help")("url", po::value(&url)->required(), "node address, amqp://HOST:PORT")(
+        "endpoint", po::value(&endpoint)->required(), "endpoint id this department acts as")(
+        "delay-ms", po::value(&delay_ms)->default_value(100), "time between accept, process and result")(
+        "ca", po::value(&ca), "CA certificate (TLS)")("cert", po::value(&cert), "client certificate (TLS)")(
+        "key", po::value(&key), "client key (TLS)");
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(opts).run(), vm);
+        if (vm.count("help")) return std::cout << opts, 0;
+        po::notify(vm);
+    } catch (const po::error& e) {
+        std::cerr << "govbus dept-sim: " << e.what() << "\n" << opts;
+        return 2;
+    }
+    auto codec = std::make_unique<codec::Codec>();
+    std::signal(SIGTERM, on_signal);
+    std::signal(SIGINT, on_signal);
+
+    Outbox outbox;
+    std::mutex seen_mutex;
+    std::set<std::string> seen;
+    std::atomic<long> cases{0}, queries{0}, duplicates{0};
+    auto on_message = [&](const std::string& bytes, const std::string&) -> Status {
+        auto env = codec->decode(bytes);
+        if (!env) return env.problems();
+        {
+            std::lock_guard lock(seen_mutex);
+            if (!seen.insert(env->id).second) {
+                ++duplicates;
+                return ok_status();
+            }
+        }
+        auto now = Outbox::Clock::now();
+        auto delay = std::chrono::milliseconds(delay_ms);
+        if (env->type == "case.apply") {
+            ++cases;
+            outbox.add(now, tools::make_case_accept(*env, endpoint));
+            outbox.add(now + delay, tools::make_case_process(*env, endpoint));
+            outbox.add(now + 2 * delay, tools::make_case_result(*env, endpoint));
+        } else if (env->type == "data.query") {
+            ++queries;
+            outbox.add(now, tools::make_data_reply(*env, endpoint));
+        }
+        return ok_status();
+    };
+    tools::BusClient client({url, endpoint, true, 200, ca, cert, key}, on_message);
+    if (auto st = client.connect(std::chrono::seconds(30)); !st) {
+        std::cerr << "govbus dept-sim: " << st.problem().to_string() << "\n";
+        return 1;
+    }
+    std::cerr << "dept-sim " << endpoint << ": connected to " << url << "\n";
+    while (auto e = outbox.next()) {
+        auto bytes = tools::encode(*codec, *e);
+        auto outcome = client.send_and_wait(bytes, e->content_type, std::chrono::seconds(120));
+        if (!outcome.accepted)
+            std::cerr << "dept-sim " << endpoint << ": " << e->type << " for case " << e->case_number
+                      << " not accepted: " << outcome.condition << " " << outcome.description << "\n";
+    }
+    client.close();
+    std::cerr << "dept-sim " << endpoint << ": " << cases << " cases, " << queries << " queries, " << duplicates
+              << " duplicates ignored\n";
+    return 0;
+}
+
+const bool registered =
+    register_command({"dept-sim", "simulate a department system that answers cases and queries", run});
+
+}  // namespace
+}  // namespace govbus::cli

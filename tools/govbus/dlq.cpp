@@ -1,0 +1,147 @@
+// govbus dlq list|show|replay|drop: the dead letters of a node's journal.
+// Works beside a running node (SQLite WAL; the node picks replayed deliveries
+// up on its next pass).
+#include "bus/core/clock.hpp"
+#include "bus/journal/journal.hpp"
+#include "bus/node/node_config.hpp"
+#include "tools/govbus/command.hpp"
+
+#include <iomanip>
+#include <iostream>
+
+namespace govbus::cli {
+
+namespace {
+
+const char* kUsage =
+    "usage: govbus dlq list   (--config NODE.yaml | --journal FILE)\n"
+    "       govbus dlq show   (--config NODE.yaml | --journal FILE) ID\n"
+    "       govbus dlq replay (--config NODE.yaml | --journal FILE) ID|--all\n"
+    "       govbus dlq drop   (--config NODE.yaml | --journal FILE) ID\n";
+
+struct Args {
+    std::string journal;
+    std::vector<std::string> rest;
+    bool all = false;
+};
+
+bool parse(const std::vector<std::string>& args, Args& out) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const auto& a = args[i];
+        if ((a == "--journal" || a == "--config") && i + 1 < args.size()) {
+            if (a == "--journal") {
+                out.journal = args[++i];
+            } else {
+                auto c = load_node_config(args[++i]);
+                if (!c) {
+                    for (const auto& p : c.problems()) std::cerr << p.message << "\n";
+                    return false;
+                }
+                out.journal = c->data_dir + "/journal.db";
+            }
+        } else if (a == "--all") {
+            out.all = true;
+        } else if (a == "--help" || a == "-h") {
+            return false;
+        } else {
+            out.rest.push_back(a);
+        }
+    }
+    return !out.journal.empty();
+}
+
+std::unique_ptr<Journal> open(const std::string& path) {
+    JournalOptions o;
+    o.recover_in_flight = false;  // the node may be running: its in-flight deliveries are its own
+    auto j = Journal::open(path, o);
+    if (!j) {
+        std::cerr << "govbus dlq: " << j.problem().to_string() << "\n";
+        return nullptr;
+    }
+    return std::move(j.value());
+}
+
+std::string time_text(TimePoint t) { return format_rfc3339(t); }
+
+int run_list(const std::vector<std::string>& argv) {
+    Args a;
+    if (!parse(argv, a)) return std::cerr << kUsage, 2;
+    auto j = open(a.journal);
+    if (!j) return 1;
+    auto list = j->list_dead_letters();
+    if (!list) return std::cerr << "govbus dlq: " << list.problem().to_string() << "\n", 1;
+    if (list->empty()) {
+        std::cout << "no dead letters\n";
+        return 0;
+    }
+    std::cout << std::left << std::setw(8) << "ID" << std::setw(38) << "MESSAGE" << std::setw(15) << "TYPE"
+              << std::setw(26) << "DESTINATION" << std::setw(6) << "TRIES" << "REASON\n";
+    for (const auto& d : *list)
+        std::cout << std::left << std::setw(8) << d.id << std::setw(38) << d.message_id << std::setw(15) << d.type
+                  << std::setw(26) << d.destination << std::setw(6) << d.attempts << d.reason_code << " ("
+                  << d.cause << ")\n";
+    std::cout << list->size() << " dead letter(s)\n";
+    return 0;
+}
+
+int run_show(const std::vector<std::string>& argv) {
+    Args a;
+    if (!parse(argv, a) || a.rest.size() != 1) return std::cerr << kUsage, 2;
+    auto j = open(a.journal);
+    if (!j) return 1;
+    auto d = j->dead_letter(std::stoll(a.rest[0]));
+    if (!d) return std::cerr << "govbus dlq: " << d.problem().to_string() << "\n", 1;
+    if (!d->has_value()) return std::cerr << "govbus dlq: no dead letter with id " << a.rest[0] << "\n", 1;
+    const DeadLetter& x = **d;
+    std::cout << "id:           " << x.id << "\nmessage:      " << x.message_id << "\ntype:         " << x.type
+              << "\ncase:         " << x.case_number << "\nsource:       " << x.source
+              << "\ndestination:  " << x.destination << "\ncause:        " << x.cause
+              << "\nreason:       " << x.reason_code << ": " << x.reason_text << "\nattempts:     " << x.attempts
+              << "\naccepted:     " << time_text(x.accepted) << "\ndead since:   " << time_text(x.dead_since) << "\n";
+    if (x.expires) std::cout << "expires:      " << time_text(*x.expires) << "\n";
+    return 0;
+}
+
+int run_replay(const std::vector<std::string>& argv) {
+    Args a;
+    if (!parse(argv, a) || (a.rest.size() != 1 && !a.all)) return std::cerr << kUsage, 2;
+    auto j = open(a.journal);
+    if (!j) return 1;
+    std::vector<std::int64_t> ids;
+    if (a.all) {
+        auto list = j->list_dead_letters(1000000);
+        if (!list) return std::cerr << "govbus dlq: " << list.problem().to_string() << "\n", 1;
+        for (const auto& d : *list) ids.push_back(d.id);
+    } else {
+        ids.push_back(std::stoll(a.rest[0]));
+    }
+    int failures = 0;
+    for (auto id : ids) {
+        auto s = j->replay(id, std::chrono::system_clock::now());
+        if (!s) {
+            std::cerr << "govbus dlq: " << id << ": " << s.problem().to_string() << "\n";
+            ++failures;
+        }
+    }
+    std::cout << ids.size() - failures << " dead letter(s) back in the outbox\n";
+    return failures ? 1 : 0;
+}
+
+int run_drop(const std::vector<std::string>& argv) {
+    Args a;
+    if (!parse(argv, a) || a.rest.size() != 1) return std::cerr << kUsage, 2;
+    auto j = open(a.journal);
+    if (!j) return 1;
+    auto s = j->drop(std::stoll(a.rest[0]));
+    if (!s) return std::cerr << "govbus dlq: " << s.problem().to_string() << "\n", 1;
+    std::cout << "dropped dead letter " << a.rest[0] << "\n";
+    return 0;
+}
+
+const bool registered = register_command({"dlq list", "list a node's dead letters", run_list}) &&
+                        register_command({"dlq show", "show one dead letter", run_show}) &&
+                        register_command({"dlq replay", "put dead letters back in the outbox", run_replay}) &&
+                        register_command({"dlq drop", "remove a dead letter for good", run_drop});
+
+}  // namespace
+}  // namespace govbus::cli
