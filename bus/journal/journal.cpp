@@ -1,0 +1,120 @@
+// Opening and closing the journal, the accept entry points and statistics.
+#include "bus/journal/journal.hpp"
+
+#include "bus/journal/group_committer.hpp"
+#include "bus/journal/journal_schema.hpp"
+
+#include <future>
+#include <stdexcept>
+
+namespace govbus {
+
+namespace {
+
+Status configure(sqlite::Database& db, const JournalOptions& options) {
+    db.exec("PRAGMA busy_timeout=" + std::to_string(options.busy_timeout.count()));
+    // WAL: readers do not block the writer, and a commit appends to one file,
+    // so durability costs one fsync of the WAL per commit.
+    std::string mode = db.query_text("PRAGMA journal_mode=WAL");
+    if (auto p = db.take_error()) return *p;
+    if (mode != "wal") {
+        return make_problem("journal.unwritable", "the journal database could not switch to WAL mode (it reports '" +
+                                                      mode + "'); put the journal on a local file system");
+    }
+    // Keep the WAL from staying large after a burst once it is checkpointed.
+    db.exec("PRAGMA journal_size_limit=67108864");
+    if (auto p = db.take_error()) return *p;
+    return ok_status();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, JournalOptions options) {
+    auto writer = sqlite::Database::open(path);
+    if (!writer) return writer.problems();
+    if (auto st = configure(**writer, options); !st) return st.problems();
+    if (auto st = journal_schema::migrate(**writer); !st) return st.problems();
+
+    auto reader = sqlite::Database::open(path);
+    if (!reader) return reader.problems();
+    (*reader)->exec("PRAGMA busy_timeout=" + std::to_string(options.busy_timeout.count()));
+    (*reader)->exec("PRAGMA query_only=1");
+    if (auto p = (*reader)->take_error()) return *p;
+
+    auto journal = std::make_unique<Journal>(std::move(*writer), std::move(*reader), options);
+    if (options.recover_in_flight) {
+        if (auto st = journal->reset_in_flight(); !st) return st.problems();
+    }
+    return journal;
+}
+
+Journal::Journal(std::unique_ptr<sqlite::Database> writer, std::unique_ptr<sqlite::Database> reader,
+                 JournalOptions options)
+    : options_(options),
+      backoff_(options.backoff),
+      writer_(std::move(writer)),
+      reader_(std::move(reader)),
+      committer_(std::make_unique<GroupCommitter>(
+          [this](std::vector<PendingAccept>& batch) { return write_batch(batch); }, options.max_batch,
+          options.max_batch_bytes)) {}
+
+Journal::~Journal() { committer_->stop(); }
+
+Status Journal::reset_in_flight() {
+    // An attempt that was under way when the process died may or may not have
+    // reached the destination; it is tried again (at-least-once), and the
+    // receiver's de-duplication drops the copy if it had arrived.
+    std::lock_guard lock(write_mutex_);
+    sqlite::Transaction tx(*writer_, sqlite::Sync::full);
+    writer_->cached("UPDATE deliveries SET state = 0 WHERE state = 1")->run();
+    return tx.commit();
+}
+
+void Journal::submit(Accept accept, AcceptCallback done) {
+    committer_->submit(PendingAccept{std::move(accept), std::move(done)});
+}
+
+AcceptResult Journal::accept(Accept accept) {
+    if (committer_->on_writer_thread()) {
+        throw std::logic_error("Journal::accept called from an AcceptCallback; use submit()");
+    }
+    std::promise<AcceptResult> result;
+    auto future = result.get_future();
+    submit(std::move(accept), [&result](AcceptResult r) { result.set_value(std::move(r)); });
+    return future.get();
+}
+
+Result<bool> Journal::contains(const std::string& message_id) {
+    std::lock_guard lock(read_mutex_);
+    bool found = false;
+    {
+        auto q = reader_->cached("SELECT 1 FROM messages WHERE id = ?1");
+        q->bind(1, message_id);
+        found = q->step();
+    }
+    if (auto p = reader_->take_error()) return *p;
+    return found;
+}
+
+Result<JournalStats> Journal::stats() {
+    JournalStats s;
+    {
+        std::lock_guard lock(read_mutex_);
+        auto q = reader_->cached(
+            "SELECT destination, sum(state = 0), sum(state = 1), sum(state = 2) FROM deliveries "
+            "GROUP BY destination ORDER BY destination");
+        while (q->step()) {
+            s.destinations.push_back(
+                DestinationStats{q->column_text(0), q->column_int(1), q->column_int(2), q->column_int(3)});
+        }
+        if (auto p = reader_->take_error()) return *p;
+    }
+    s.commits = committer_->batches();
+    s.largest_batch = committer_->largest_batch();
+    s.accepted = accepted_.load();
+    s.duplicates = duplicates_.load();
+    s.failed = failed_.load();
+    return s;
+}
+
+}  // namespace govbus

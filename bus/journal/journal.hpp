@@ -1,0 +1,145 @@
+// The node's journal: SQLite store-and-forward in its own database file.
+// A message is accepted only once it is durable; outboxes per destination,
+// retries with backoff, dead letters, de-duplication and case paths live here.
+#pragma once
+
+#include "bus/journal/backoff.hpp"
+#include "bus/journal/journal_types.hpp"
+#include "bus/journal/sqlite.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace govbus {
+
+class GroupCommitter;
+struct PendingAccept;
+
+// Durability. "Accepted" means the message survives the loss of the process
+// at any instant (kill -9) and, by default, the loss of power or of the OS:
+// the database runs in WAL mode and accept transactions commit with
+// synchronous=FULL, so the WAL is fsynced before any sender is acked. A sender
+// deletes its copy when acked, so anything weaker could lose a message for
+// good; group commit is what makes one fsync per batch affordable.
+// (Durability::process_crash, synchronous=NORMAL, still survives kill -9
+// because the WAL is written before the ack, but not an OS crash.)
+// Outbox bookkeeping (take_ready, delivered, failed, expire, prune) commits
+// with synchronous=NORMAL: the next FULL commit makes it durable too, and
+// losing it in a power cut only means a delivery is tried again, which
+// at-least-once delivery with de-duplication at the receiver allows.
+// Operator actions (replay, drop) and case paths commit with FULL.
+//
+// Threads. Every method is safe from any thread. Writes are serialised on one
+// connection (a mutex, no SQLITE_BUSY between them); accepts are written by
+// the journal's own writer thread; reads use a second connection, which WAL
+// lets read while a write commits. Two rules: accept() must not be called from
+// an AcceptCallback (it would wait for the thread it runs on), and the
+// Journal must not be destroyed from one.
+//
+// One process per journal file: a second govbusd must use its own file.
+class Journal {
+public:
+    // Opens or creates the journal at `path` (its -wal and -shm files sit
+    // beside it), migrates the schema, and puts deliveries left in flight by a
+    // crash back to pending.
+    static Result<std::unique_ptr<Journal>> open(const std::string& path, JournalOptions options = {});
+
+    // Use open().
+    Journal(std::unique_ptr<sqlite::Database> writer, std::unique_ptr<sqlite::Database> reader,
+            JournalOptions options);
+    // Commits everything already submitted (callbacks run), then closes.
+    ~Journal();
+    Journal(const Journal&) = delete;
+    Journal& operator=(const Journal&) = delete;
+
+    // --- accept ---
+
+    // Queues `accept` for the next group commit; `done` runs on the writer
+    // thread after the commit (or at once with journal.closed when closing).
+    void submit(Accept accept, AcceptCallback done);
+    // submit() and wait: for tools and tests.
+    AcceptResult accept(Accept accept);
+    // Has this message id been journaled (and not pruned)?
+    Result<bool> contains(const std::string& message_id);
+
+    // --- outboxes ---
+
+    // Up to `limit` deliveries to `destination` that are due (next attempt <=
+    // now), now in flight, highest priority first, then in accept order.
+    // Per-case order: a delivery of case C waits while an earlier-accepted
+    // delivery of C to the same destination is pending or in flight.
+    // Pending deliveries of this destination past their expiry become dead letters first.
+    Result<std::vector<Delivery>> take_ready(const std::string& destination, TimePoint now, std::size_t limit);
+    // The attempt succeeded: the delivery is done (its row is removed).
+    Status delivered(std::int64_t delivery_id);
+    // Several attempts succeeded: one transaction for all. Unknown ids are
+    // skipped; journal.unknown_delivery names them after the others are done.
+    Status delivered(const std::vector<std::int64_t>& delivery_ids);
+    // The attempt failed and may succeed later: retry after backoff, or dead
+    // letter when max_attempts is reached or the message has expired.
+    Result<RetryDecision> failed(std::int64_t delivery_id, const Problem& reason, TimePoint now);
+    // The destination refused the message for good: dead letter now.
+    Status rejected(std::int64_t delivery_id, const Problem& reason, TimePoint now);
+    // Pending deliveries whose message expired by `now` become dead letters; how many.
+    Result<std::int64_t> expire(TimePoint now);
+    // Destinations with a delivery take_ready(now) would hand out.
+    Result<std::vector<std::string>> destinations_with_work(TimePoint now);
+    // When the node next has something to do: the earliest next attempt of a
+    // delivery that is not waiting behind its case, or the earliest expiry of
+    // a pending delivery. None when nothing is pending. On waking: expire(now),
+    // then take_ready() for each of destinations_with_work(now).
+    Result<std::optional<TimePoint>> next_due();
+
+    // --- dead letters (ids are delivery ids) ---
+
+    Result<std::vector<DeadLetter>> list_dead_letters(std::size_t limit = 1000);
+    Result<std::optional<DeadLetter>> dead_letter(std::int64_t id);
+    // Back to the outbox, due at `now`, attempts reset. journal.expired when
+    // the message has expired by `now`; journal.not_dead_letter when unknown.
+    Status replay(std::int64_t id, TimePoint now);
+    // Removes the dead letter; its message is kept until pruned.
+    Status drop(std::int64_t id);
+
+    // --- retention ---
+
+    // Removes messages accepted before `older_than` that have no delivery left
+    // (all delivered or dropped); how many. Their ids are then forgotten by
+    // de-duplication, so keep them longer than any sender retries.
+    Result<std::int64_t> prune_delivered(TimePoint older_than);
+
+    // --- case paths (return-up) ---
+
+    // Records where a case came from; the first record wins. true when this
+    // call recorded it, false when the case already had a path.
+    Result<bool> remember_case_path(const std::string& case_number, const std::string& came_from);
+    Result<std::optional<std::string>> case_path(const std::string& case_number);
+
+    // --- monitoring ---
+
+    Result<JournalStats> stats();
+
+private:
+    std::vector<AcceptResult> write_batch(std::vector<PendingAccept>& batch);
+    void expire_pending(const std::string* destination, TimePoint now);
+    void dead_letter_row(std::int64_t id, int attempts, const std::string& cause, const Problem& reason,
+                         TimePoint now);
+    Status reset_in_flight();
+
+    JournalOptions options_;
+    BackoffPolicy backoff_;
+    std::mutex write_mutex_;
+    std::unique_ptr<sqlite::Database> writer_;
+    std::mutex read_mutex_;
+    std::unique_ptr<sqlite::Database> reader_;
+    std::atomic<std::uint64_t> accepted_{0};
+    std::atomic<std::uint64_t> duplicates_{0};
+    std::atomic<std::uint64_t> failed_{0};
+    std::unique_ptr<GroupCommitter> committer_;  // last: its thread uses the members above
+};
+
+}  // namespace govbus

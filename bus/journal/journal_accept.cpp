@@ -1,0 +1,127 @@
+// Writing accepts (one group commit per batch) and case paths.
+#include "bus/journal/journal.hpp"
+
+#include "bus/journal/group_committer.hpp"
+#include "bus/journal/journal_schema.hpp"
+
+namespace govbus {
+
+namespace {
+
+std::optional<Problem> check(const Accept& a) {
+    if (a.message_id.empty()) {
+        return make_problem("journal.invalid", "an accept needs a message id", "message_id");
+    }
+    for (const auto& d : a.destinations) {
+        if (d.empty()) {
+            return make_problem("journal.invalid", "message " + a.message_id + " has an empty destination key",
+                                "destinations");
+        }
+    }
+    return std::nullopt;
+}
+
+constexpr const char* kInsertCasePath =
+    "INSERT INTO case_paths(case_number, came_from, recorded_ms) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT(case_number) DO NOTHING";
+
+}  // namespace
+
+std::vector<AcceptResult> Journal::write_batch(std::vector<PendingAccept>& batch) {
+    std::vector<std::optional<AcceptResult>> out(batch.size());
+    const std::int64_t now = to_unix_ms(std::chrono::system_clock::now());
+    {
+        std::lock_guard lock(write_mutex_);
+        sqlite::Database& db = *writer_;
+        sqlite::Transaction tx(db, options_.durability == Durability::power_loss ? sqlite::Sync::full
+                                                                                   : sqlite::Sync::normal);
+        std::optional<Problem> batch_problem;
+        for (std::size_t i = 0; i < batch.size() && !batch_problem; ++i) {
+            const Accept& a = batch[i].accept;
+            if (auto p = check(a)) {
+                out[i] = *p;
+                continue;
+            }
+            // A savepoint per accept: one that fails leaves the others in the batch intact.
+            db.cached("SAVEPOINT accept")->run();
+            auto ins = db.cached(
+                "INSERT INTO messages(id, case_number, type, source, content_type, body, created_ms, expires_ms, "
+                "priority, accepted_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                "ON CONFLICT(id) DO NOTHING");
+            ins->bind(1, a.message_id).bind(2, a.case_number).bind(3, a.type).bind(4, a.source);
+            ins->bind(5, a.content_type).bind_blob(6, a.body).bind(7, to_unix_ms(a.created));
+            const std::int64_t expires = a.expires ? to_unix_ms(*a.expires) : 0;
+            ins->bind(8, expires).bind(9, std::int64_t{a.priority}).bind(10, now);
+            const bool fresh = ins->run() == 1;
+            const std::int64_t seq = db.last_insert_rowid();
+            if (fresh) {
+                for (const auto& dest : a.destinations) {
+                    auto d = db.cached(
+                        "INSERT INTO deliveries(message_seq, destination, case_number, priority, expires_ms, state, "
+                        "next_attempt_ms) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)");
+                    d->bind(1, seq).bind(2, dest).bind(3, a.case_number).bind(4, std::int64_t{a.priority});
+                    d->bind(5, expires).bind(6, now).run();
+                }
+                if (!a.case_origin.empty() && !a.case_number.empty()) {
+                    db.cached(kInsertCasePath)->bind(1, a.case_number).bind(2, a.case_origin).bind(3, now).run();
+                }
+            }
+            if (auto p = db.take_error()) {
+                if (!db.in_transaction()) {
+                    // SQLite rolled the whole transaction back (I/O error, disk full).
+                    batch_problem = *p;
+                    break;
+                }
+                db.cached("ROLLBACK TO accept")->run();
+                db.cached("RELEASE accept")->run();
+                out[i] = *p;
+                continue;
+            }
+            db.cached("RELEASE accept")->run();
+            out[i] = fresh ? AcceptOutcome::accepted : AcceptOutcome::duplicate;
+        }
+        Status committed = batch_problem ? Status(*batch_problem) : tx.commit();
+        if (!committed) {
+            for (auto& r : out) {
+                if (!r || r->ok()) r = committed.problem();
+            }
+        }
+    }
+    std::vector<AcceptResult> results;
+    results.reserve(out.size());
+    for (auto& r : out) {
+        if (r->ok()) {
+            (**r == AcceptOutcome::accepted ? accepted_ : duplicates_).fetch_add(1);
+        } else {
+            failed_.fetch_add(1);
+        }
+        results.push_back(std::move(*r));
+    }
+    return results;
+}
+
+Result<bool> Journal::remember_case_path(const std::string& case_number, const std::string& came_from) {
+    if (case_number.empty() || came_from.empty()) {
+        return make_problem("journal.invalid", "a case path needs a case number and where the case came from");
+    }
+    std::lock_guard lock(write_mutex_);
+    sqlite::Transaction tx(*writer_, sqlite::Sync::full);
+    const std::int64_t now = to_unix_ms(std::chrono::system_clock::now());
+    bool recorded = writer_->cached(kInsertCasePath)->bind(1, case_number).bind(2, came_from).bind(3, now).run() == 1;
+    if (auto st = tx.commit(); !st) return st.problems();
+    return recorded;
+}
+
+Result<std::optional<std::string>> Journal::case_path(const std::string& case_number) {
+    std::lock_guard lock(read_mutex_);
+    std::optional<std::string> path;
+    {
+        auto q = reader_->cached("SELECT came_from FROM case_paths WHERE case_number = ?1");
+        q->bind(1, case_number);
+        if (q->step()) path = q->column_text(0);
+    }
+    if (auto p = reader_->take_error()) return *p;
+    return path;
+}
+
+}  // namespace govbus

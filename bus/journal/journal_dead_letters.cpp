@@ -1,0 +1,117 @@
+// Dead letters (list, show, replay, drop) and retention of delivered messages.
+#include "bus/journal/journal.hpp"
+
+namespace govbus {
+
+namespace {
+
+#define GOVBUS_DEAD_LETTER_COLUMNS                                                                    \
+    "SELECT d.id, d.destination, m.id, m.case_number, m.type, m.source, d.dead_cause, d.reason_code, " \
+    "d.reason_text, d.attempts, m.accepted_ms, d.last_attempt_ms, d.dead_ms, m.expires_ms "            \
+    "FROM deliveries d JOIN messages m ON m.seq = d.message_seq "
+
+DeadLetter read_dead_letter(sqlite::Statement& q) {
+    auto optional_time = [](std::int64_t ms) {
+        return ms == 0 ? std::nullopt : std::optional<TimePoint>(from_unix_ms(ms));
+    };
+    DeadLetter d;
+    d.id = q.column_int(0);
+    d.destination = q.column_text(1);
+    d.message_id = q.column_text(2);
+    d.case_number = q.column_text(3);
+    d.type = q.column_text(4);
+    d.source = q.column_text(5);
+    d.cause = q.column_text(6);
+    d.reason_code = q.column_text(7);
+    d.reason_text = q.column_text(8);
+    d.attempts = static_cast<int>(q.column_int(9));
+    d.accepted = from_unix_ms(q.column_int(10));
+    d.last_attempt = optional_time(q.column_int(11));
+    d.dead_since = from_unix_ms(q.column_int(12));
+    d.expires = optional_time(q.column_int(13));
+    return d;
+}
+
+Problem not_a_dead_letter(std::int64_t id) {
+    return make_problem("journal.not_dead_letter",
+                        "there is no dead letter " + std::to_string(id) + "; list them with `govbus dlq list`");
+}
+
+}  // namespace
+
+Result<std::vector<DeadLetter>> Journal::list_dead_letters(std::size_t limit) {
+    std::vector<DeadLetter> out;
+    std::lock_guard lock(read_mutex_);
+    {
+        auto q = reader_->cached(GOVBUS_DEAD_LETTER_COLUMNS "WHERE d.state = 2 ORDER BY d.id LIMIT ?1");
+        q->bind(1, static_cast<std::int64_t>(limit));
+        while (q->step()) out.push_back(read_dead_letter(*q));
+    }
+    if (auto p = reader_->take_error()) return *p;
+    return out;
+}
+
+Result<std::optional<DeadLetter>> Journal::dead_letter(std::int64_t id) {
+    std::optional<DeadLetter> out;
+    std::lock_guard lock(read_mutex_);
+    {
+        auto q = reader_->cached(GOVBUS_DEAD_LETTER_COLUMNS "WHERE d.state = 2 AND d.id = ?1");
+        q->bind(1, id);
+        if (q->step()) out = read_dead_letter(*q);
+    }
+    if (auto p = reader_->take_error()) return *p;
+    return out;
+}
+
+Status Journal::replay(std::int64_t id, TimePoint now) {
+    std::lock_guard lock(write_mutex_);
+    sqlite::Transaction tx(*writer_, sqlite::Sync::full);
+    std::optional<std::int64_t> expires;
+    {
+        auto q = writer_->cached("SELECT expires_ms FROM deliveries WHERE id = ?1 AND state = 2");
+        q->bind(1, id);
+        if (q->step()) expires = q->column_int(0);
+    }
+    if (!expires) {
+        if (auto st = tx.commit(); !st) return st;
+        return not_a_dead_letter(id);
+    }
+    if (*expires > 0 && *expires <= to_unix_ms(now)) {
+        if (auto st = tx.commit(); !st) return st;
+        return make_problem("journal.expired", "dead letter " + std::to_string(id) + " expired at " +
+                                                   format_rfc3339(from_unix_ms(*expires)) +
+                                                   "; it cannot be delivered any more, drop it instead");
+    }
+    writer_
+        ->cached("UPDATE deliveries SET state = 0, attempts = 0, next_attempt_ms = ?2, dead_ms = 0, "
+                 "dead_cause = '', reason_code = '', reason_text = '' WHERE id = ?1")
+        ->bind(1, id)
+        .bind(2, to_unix_ms(now))
+        .run();
+    return tx.commit();
+}
+
+Status Journal::drop(std::int64_t id) {
+    std::lock_guard lock(write_mutex_);
+    sqlite::Transaction tx(*writer_, sqlite::Sync::full);
+    auto n = writer_->cached("DELETE FROM deliveries WHERE id = ?1 AND state = 2")->bind(1, id).run();
+    if (auto st = tx.commit(); !st) return st;
+    if (n == 0) return not_a_dead_letter(id);
+    return ok_status();
+}
+
+Result<std::int64_t> Journal::prune_delivered(TimePoint older_than) {
+    std::lock_guard lock(write_mutex_);
+    sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
+    auto n = writer_
+                 ->cached("DELETE FROM messages WHERE accepted_ms < ?1 AND NOT EXISTS "
+                          "(SELECT 1 FROM deliveries d WHERE d.message_seq = messages.seq)")
+                 ->bind(1, to_unix_ms(older_than))
+                 .run();
+    if (auto st = tx.commit(); !st) return st.problems();
+    return n;
+}
+
+#undef GOVBUS_DEAD_LETTER_COLUMNS
+
+}  // namespace govbus

@@ -1,0 +1,217 @@
+// The outboxes: handing out due deliveries in per-case order, recording
+// attempt outcomes, retry scheduling and expiry.
+#include "bus/journal/journal.hpp"
+
+#include "bus/journal/journal_schema.hpp"
+
+namespace govbus {
+
+namespace {
+
+// A pending delivery may go when no earlier delivery of its case to the same
+// destination is pending or in flight (DESIGN.md "Per-case order is kept").
+// Delivery ids grow with accept order, so "earlier" is "smaller id".
+// `e.case_number <> ''` is implied, and spelled out so the partial index
+// deliveries_case can serve the lookup.
+#define GOVBUS_HEAD_OF_CASE                                                                    \
+    "(d.case_number = '' OR NOT EXISTS (SELECT 1 FROM deliveries e WHERE "                   \
+    "e.destination = d.destination AND e.case_number = d.case_number AND e.case_number <> '' " \
+    "AND e.state IN (0, 1) AND e.id < d.id))"
+
+std::optional<TimePoint> optional_time(std::int64_t ms) {
+    return ms == 0 ? std::nullopt : std::optional<TimePoint>(from_unix_ms(ms));
+}
+
+}  // namespace
+
+void Journal::expire_pending(const std::string* destination, TimePoint now) {
+    const std::int64_t at = to_unix_ms(now);
+    auto q = writer_->cached(
+        "UPDATE deliveries SET state = 2, dead_cause = 'expired', dead_ms = ?1, "
+        "reason_code = 'journal.expired', reason_text = 'the message expired before it could be delivered' "
+        "WHERE state = 0 AND expires_ms > 0 AND expires_ms <= ?1 AND (?2 IS NULL OR destination = ?2)");
+    q->bind(1, at);
+    if (destination) q->bind(2, *destination);
+    q->run();
+}
+
+Result<std::vector<Delivery>> Journal::take_ready(const std::string& destination, TimePoint now,
+                                                  std::size_t limit) {
+    std::vector<Delivery> out;
+    std::lock_guard lock(write_mutex_);
+    sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
+    expire_pending(&destination, now);
+    {
+        auto q = writer_->cached(
+            "SELECT d.id, d.attempts, m.id, m.case_number, m.type, m.source, m.content_type, m.body, "
+            "m.created_ms, m.expires_ms, m.priority, m.accepted_ms "
+            // INDEXED BY: walking the outbox in hand-out order stops after `limit`
+            // rows; the planner would otherwise gather every due row and sort.
+            "FROM deliveries d INDEXED BY deliveries_outbox JOIN messages m ON m.seq = d.message_seq "
+            "WHERE d.destination = ?1 AND d.state = 0 AND d.next_attempt_ms <= ?2 AND " GOVBUS_HEAD_OF_CASE
+            " ORDER BY d.priority DESC, d.id LIMIT ?3");
+        q->bind(1, destination).bind(2, to_unix_ms(now)).bind(3, static_cast<std::int64_t>(limit));
+        while (q->step()) {
+            Delivery d;
+            d.id = q->column_int(0);
+            d.attempt = static_cast<int>(q->column_int(1)) + 1;
+            d.destination = destination;
+            d.message_id = q->column_text(2);
+            d.case_number = q->column_text(3);
+            d.type = q->column_text(4);
+            d.source = q->column_text(5);
+            d.content_type = q->column_text(6);
+            d.body = q->column_blob(7);
+            d.created = from_unix_ms(q->column_int(8));
+            d.expires = optional_time(q->column_int(9));
+            d.priority = static_cast<int>(q->column_int(10));
+            d.accepted = from_unix_ms(q->column_int(11));
+            out.push_back(std::move(d));
+        }
+    }
+    for (const auto& d : out) {
+        writer_->cached("UPDATE deliveries SET state = 1, last_attempt_ms = ?2 WHERE id = ?1")
+            ->bind(1, d.id)
+            .bind(2, to_unix_ms(now))
+            .run();
+    }
+    if (auto st = tx.commit(); !st) return st.problems();
+    return out;
+}
+
+Status Journal::delivered(std::int64_t delivery_id) { return delivered(std::vector<std::int64_t>{delivery_id}); }
+
+Status Journal::delivered(const std::vector<std::int64_t>& delivery_ids) {
+    std::string unknown;
+    {
+        std::lock_guard lock(write_mutex_);
+        sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
+        for (std::int64_t id : delivery_ids) {
+            auto n = writer_->cached("DELETE FROM deliveries WHERE id = ?1 AND state IN (0, 1)")->bind(1, id).run();
+            if (n == 0 && !writer_->error()) unknown += (unknown.empty() ? "" : ", ") + std::to_string(id);
+        }
+        if (auto st = tx.commit(); !st) return st;
+    }
+    if (!unknown.empty()) {
+        return make_problem("journal.unknown_delivery", "no pending or in-flight delivery has id " + unknown);
+    }
+    return ok_status();
+}
+
+void Journal::dead_letter_row(std::int64_t id, int attempts, const std::string& cause, const Problem& reason,
+                              TimePoint now) {
+    writer_
+        ->cached("UPDATE deliveries SET state = 2, attempts = ?2, dead_cause = ?3, reason_code = ?4, "
+                 "reason_text = ?5, dead_ms = ?6, last_attempt_ms = ?6 WHERE id = ?1")
+        ->bind(1, id)
+        .bind(2, std::int64_t{attempts})
+        .bind(3, cause)
+        .bind(4, reason.code)
+        .bind(5, reason.message)
+        .bind(6, to_unix_ms(now))
+        .run();
+}
+
+Result<RetryDecision> Journal::failed(std::int64_t delivery_id, const Problem& reason, TimePoint now) {
+    std::lock_guard lock(write_mutex_);
+    sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
+    std::optional<std::pair<int, std::int64_t>> row;  // attempts, expires_ms
+    {
+        auto q = writer_->cached("SELECT attempts, expires_ms FROM deliveries WHERE id = ?1 AND state IN (0, 1)");
+        q->bind(1, delivery_id);
+        if (q->step()) row.emplace(static_cast<int>(q->column_int(0)), q->column_int(1));
+    }
+    if (!row) {
+        if (auto st = tx.commit(); !st) return st.problems();
+        return make_problem("journal.unknown_delivery",
+                            "no pending or in-flight delivery has id " + std::to_string(delivery_id));
+    }
+    RetryDecision decision;
+    decision.attempts = row->first + 1;
+    const bool expired = row->second > 0 && row->second <= to_unix_ms(now);
+    if (expired || decision.attempts >= options_.max_attempts) {
+        decision.dead_lettered = true;
+        dead_letter_row(delivery_id, decision.attempts, expired ? "expired" : "max_attempts", reason, now);
+    } else {
+        decision.next_attempt = now + backoff_.delay(decision.attempts);
+        writer_
+            ->cached("UPDATE deliveries SET state = 0, attempts = ?2, next_attempt_ms = ?3, reason_code = ?4, "
+                     "reason_text = ?5, last_attempt_ms = ?6 WHERE id = ?1")
+            ->bind(1, delivery_id)
+            .bind(2, std::int64_t{decision.attempts})
+            .bind(3, to_unix_ms(decision.next_attempt))
+            .bind(4, reason.code)
+            .bind(5, reason.message)
+            .bind(6, to_unix_ms(now))
+            .run();
+    }
+    if (auto st = tx.commit(); !st) return st.problems();
+    return decision;
+}
+
+Status Journal::rejected(std::int64_t delivery_id, const Problem& reason, TimePoint now) {
+    std::lock_guard lock(write_mutex_);
+    sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
+    std::optional<int> attempts;
+    {
+        auto q = writer_->cached("SELECT attempts, expires_ms FROM deliveries WHERE id = ?1 AND state IN (0, 1)");
+        q->bind(1, delivery_id);
+        if (q->step()) attempts = static_cast<int>(q->column_int(0));
+    }
+    if (attempts) dead_letter_row(delivery_id, *attempts + 1, "rejected", reason, now);
+    if (auto st = tx.commit(); !st) return st;
+    if (!attempts) {
+        return make_problem("journal.unknown_delivery",
+                            "no pending or in-flight delivery has id " + std::to_string(delivery_id));
+    }
+    return ok_status();
+}
+
+Result<std::int64_t> Journal::expire(TimePoint now) {
+    std::lock_guard lock(write_mutex_);
+    sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
+    expire_pending(nullptr, now);
+    std::int64_t n = writer_->changes();
+    if (auto st = tx.commit(); !st) return st.problems();
+    return n;
+}
+
+Result<std::vector<std::string>> Journal::destinations_with_work(TimePoint now) {
+    std::vector<std::string> out;
+    std::lock_guard lock(read_mutex_);
+    {
+        auto q = reader_->cached(
+            "SELECT x.destination FROM (SELECT DISTINCT destination FROM deliveries "
+            "WHERE state = 0 AND next_attempt_ms <= ?1) AS x WHERE EXISTS (SELECT 1 FROM deliveries d "
+            "INDEXED BY deliveries_outbox WHERE d.destination = x.destination AND d.state = 0 AND "
+            "d.next_attempt_ms <= ?1 AND " GOVBUS_HEAD_OF_CASE ") ORDER BY x.destination");
+        q->bind(1, to_unix_ms(now));
+        while (q->step()) out.push_back(q->column_text(0));
+    }
+    if (auto p = reader_->take_error()) return *p;
+    return out;
+}
+
+Result<std::optional<TimePoint>> Journal::next_due() {
+    std::lock_guard lock(read_mutex_);
+    std::optional<TimePoint> due;
+    {
+        // In next-attempt order, the first delivery not waiting behind its case.
+        auto q = reader_->cached("SELECT d.next_attempt_ms FROM deliveries d WHERE d.state = 0 AND " GOVBUS_HEAD_OF_CASE
+                                 " ORDER BY d.next_attempt_ms LIMIT 1");
+        if (q->step()) due = from_unix_ms(q->column_int(0));
+    }
+    {
+        auto q = reader_->cached("SELECT min(expires_ms) FROM deliveries WHERE state = 0 AND expires_ms > 0");
+        if (q->step() && !q->column_is_null(0)) {
+            TimePoint expiry = from_unix_ms(q->column_int(0));
+            if (!due || expiry < *due) due = expiry;
+        }
+    }
+    if (auto p = reader_->take_error()) return *p;
+    return due;
+}
+
+}  // namespace govbus
+
+#undef GOVBUS_HEAD_OF_CASE

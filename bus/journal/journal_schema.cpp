@@ -1,0 +1,92 @@
+// The journal's tables and their migrations, versioned with PRAGMA user_version.
+#include "bus/journal/journal_schema.hpp"
+
+#include <string>
+#include <vector>
+
+namespace govbus::journal_schema {
+
+namespace {
+
+// Migration N takes the schema from version N-1 to N. Append only: a released
+// migration is never edited, a change is a new entry.
+const std::vector<const char*>& migrations() {
+    static const std::vector<const char*> list = {
+        // 1: messages (the de-duplication table and the bodies), their
+        // deliveries (the outboxes and the dead letters) and case paths.
+        R"sql(
+CREATE TABLE messages (
+    seq          INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL UNIQUE,
+    case_number  TEXT NOT NULL,
+    type         TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    body         BLOB NOT NULL,
+    created_ms   INTEGER NOT NULL,
+    expires_ms   INTEGER NOT NULL,      -- 0: never
+    priority     INTEGER NOT NULL,
+    accepted_ms  INTEGER NOT NULL
+);
+CREATE INDEX messages_accepted ON messages(accepted_ms);
+
+-- One row per (message, destination). case_number, priority and expires_ms
+-- are copied from the message so the outbox queries need no join to choose.
+-- AUTOINCREMENT: ids are handed to adapters and operators and must never be
+-- reused for another delivery.
+CREATE TABLE deliveries (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_seq     INTEGER NOT NULL,
+    destination     TEXT NOT NULL,
+    case_number     TEXT NOT NULL,
+    priority        INTEGER NOT NULL,
+    expires_ms      INTEGER NOT NULL,
+    state           INTEGER NOT NULL,   -- 0 pending, 1 in flight, 2 dead
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER NOT NULL,
+    last_attempt_ms INTEGER NOT NULL DEFAULT 0,
+    reason_code     TEXT NOT NULL DEFAULT '',
+    reason_text     TEXT NOT NULL DEFAULT '',
+    dead_ms         INTEGER NOT NULL DEFAULT 0,
+    dead_cause      TEXT NOT NULL DEFAULT ''  -- max_attempts | expired | rejected
+);
+CREATE INDEX deliveries_outbox ON deliveries(destination, state, priority DESC, id);
+CREATE INDEX deliveries_case ON deliveries(destination, case_number, state) WHERE case_number <> '';
+CREATE INDEX deliveries_due ON deliveries(state, next_attempt_ms);
+CREATE INDEX deliveries_expiry ON deliveries(state, expires_ms) WHERE expires_ms > 0;
+CREATE INDEX deliveries_message ON deliveries(message_seq);
+
+-- Where each case came from, for return-up: first writer wins.
+CREATE TABLE case_paths (
+    case_number TEXT PRIMARY KEY,
+    came_from   TEXT NOT NULL,
+    recorded_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+    };
+    return list;
+}
+
+}  // namespace
+
+Status migrate(sqlite::Database& db) {
+    int current = std::stoi("0" + db.query_text("PRAGMA user_version"));
+    if (auto p = db.take_error()) return *p;
+    if (current > kVersion) {
+        return make_problem("journal.schema_newer",
+                            "the journal database has schema version " + std::to_string(current) +
+                                " but this govbus understands up to " + std::to_string(kVersion) +
+                                "; run a newer govbus or restore a matching journal");
+    }
+    const auto& list = migrations();
+    static_assert(kVersion >= 1);
+    for (int v = current + 1; v <= kVersion; ++v) {
+        sqlite::Transaction tx(db, sqlite::Sync::full);
+        db.exec(list.at(static_cast<std::size_t>(v - 1)));
+        db.exec("PRAGMA user_version=" + std::to_string(v));
+        if (auto st = tx.commit(); !st) return st.problem();
+    }
+    return ok_status();
+}
+
+}  // namespace govbus::journal_schema

@@ -1,0 +1,127 @@
+// The values the journal takes and gives: accepts, deliveries, dead letters,
+// statistics and options.
+#pragma once
+
+#include "bus/core/clock.hpp"
+#include "bus/core/problem.hpp"
+#include "bus/journal/backoff.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace govbus {
+
+// A message to journal, with the destinations routing chose for it.
+struct Accept {
+    std::string message_id;    // de-duplication key (envelope id)
+    std::string case_number;   // empty: not a case message, delivered unordered
+    std::string type;          // message type, e.g. "case.apply"
+    std::string source;        // sending endpoint id
+    std::string body;          // raw message bytes as received, hops included
+    std::string content_type;  // "application/xml" or "application/json"
+    TimePoint created{};
+    std::optional<TimePoint> expires;  // none: never expires
+    int priority = 4;                  // 0 (lowest) .. 9; higher leaves first
+    // Destination keys, one delivery (outbox row) each, e.g.
+    // "endpoint:cd.market" or "node:city-510100".
+    std::vector<std::string> destinations;
+    // When set (and case_number is set), remembered as the case's path in the
+    // same transaction, as remember_case_path() would.
+    std::string case_origin;
+};
+
+enum class AcceptOutcome {
+    accepted,   // durable now; its deliveries are in the outboxes
+    duplicate,  // the message id was journaled before: ack again, route nothing
+};
+// Failure: Problem codes journal.invalid, journal.closed, journal.storage,
+// journal.disk_full, journal.busy, journal.corrupt, journal.unwritable.
+using AcceptResult = Result<AcceptOutcome>;
+// Called on the journal's writer thread, once, after the commit. Must be
+// quick and must not throw; hand the result to your own thread.
+using AcceptCallback = std::function<void(AcceptResult)>;
+
+// One delivery handed out by take_ready(): in flight until its outcome is
+// recorded with delivered(), failed() or rejected().
+struct Delivery {
+    std::int64_t id = 0;  // delivery id: pass back with the outcome
+    std::string destination;
+    std::string message_id;
+    std::string case_number;
+    std::string type;
+    std::string source;
+    std::string content_type;
+    std::string body;
+    TimePoint created{};
+    std::optional<TimePoint> expires;
+    int priority = 4;
+    TimePoint accepted{};
+    int attempt = 1;  // this is attempt number `attempt` (1 = first try)
+};
+
+// What failed() decided.
+struct RetryDecision {
+    bool dead_lettered = false;  // true: moved to the dead letters, no more attempts
+    int attempts = 0;            // failed attempts so far
+    TimePoint next_attempt{};    // when it is due again (when not dead-lettered)
+};
+
+struct DeadLetter {
+    std::int64_t id = 0;  // the delivery id; replay() and drop() take it
+    std::string destination;
+    std::string message_id;
+    std::string case_number;
+    std::string type;
+    std::string source;
+    std::string cause;        // "max_attempts", "expired" or "rejected"
+    std::string reason_code;  // the last failure's reason code, or journal.expired
+    std::string reason_text;
+    int attempts = 0;
+    TimePoint accepted{};
+    std::optional<TimePoint> last_attempt;
+    TimePoint dead_since{};
+    std::optional<TimePoint> expires;
+};
+
+struct DestinationStats {
+    std::string destination;
+    std::int64_t pending = 0;  // waiting, due now or backing off
+    std::int64_t in_flight = 0;
+    std::int64_t dead_letters = 0;
+};
+
+struct JournalStats {
+    std::vector<DestinationStats> destinations;  // sorted by destination
+    // Counters since open():
+    std::uint64_t commits = 0;     // accept transactions (group commits)
+    std::uint64_t accepted = 0;    // AcceptOutcome::accepted
+    std::uint64_t duplicates = 0;  // AcceptOutcome::duplicate
+    std::uint64_t failed = 0;      // accepts that failed
+    std::uint64_t largest_batch = 0;  // most accepts in one commit
+};
+
+// What "accepted" survives. See journal.hpp for the reasoning.
+enum class Durability {
+    power_loss,     // synchronous=FULL: the WAL is fsynced before the ack (default)
+    process_crash,  // synchronous=NORMAL: survives kill -9, not an OS crash (benchmarks)
+};
+
+struct JournalOptions {
+    Durability durability = Durability::power_loss;
+    std::size_t max_batch = 512;             // accepts per group commit, at most
+    std::size_t max_batch_bytes = 16u << 20;  // body bytes per group commit (one accept always fits)
+    int max_attempts = 10;                   // failed attempts before a dead letter
+    BackoffOptions backoff;
+    std::chrono::milliseconds busy_timeout{10000};  // another process holding the file
+    // On open, put deliveries a crash left in flight back to pending. Only the
+    // node that owns the journal does this; tools that open it beside a
+    // running node (govbus dlq) must not take the node's deliveries from it.
+    bool recover_in_flight = true;
+};
+
+}  // namespace govbus

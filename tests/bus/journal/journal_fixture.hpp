@@ -1,0 +1,73 @@
+// Shared by the journal tests: a temporary directory and accept builders.
+#pragma once
+
+#include "bus/journal/journal.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace govbus::test {
+
+// A fresh directory under the system temp dir, removed with everything in it.
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "govbus-journal-XXXXXX").string();
+        if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+        path_ = pattern;
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+inline Accept make_accept(std::string id, std::string case_number, std::vector<std::string> destinations) {
+    Accept a;
+    a.message_id = std::move(id);
+    a.case_number = std::move(case_number);
+    a.type = a.case_number.empty() ? "data.query" : "case.apply";
+    a.source = "sc.portal";
+    a.body = "<Envelope id=\"" + a.message_id + "\"/>";
+    a.content_type = "application/xml";
+    a.created = std::chrono::system_clock::now();
+    a.destinations = std::move(destinations);
+    return a;
+}
+
+// Deterministic retry timing: 1 s, doubling, capped at 60 s, no jitter.
+inline JournalOptions test_options(int max_attempts = 10) {
+    JournalOptions o;
+    o.max_attempts = max_attempts;
+    o.backoff.initial = std::chrono::seconds(1);
+    o.backoff.factor = 2.0;
+    o.backoff.cap = std::chrono::seconds(60);
+    o.backoff.jitter = 0.0;
+    return o;
+}
+
+inline std::unique_ptr<Journal> open_journal(const std::string& path, JournalOptions options = test_options()) {
+    auto j = Journal::open(path, options);
+    BOOST_REQUIRE_MESSAGE(j.ok(), (j.ok() ? std::string() : j.problem().to_string()));
+    return std::move(*j);
+}
+
+// Message ids of the deliveries, in the order handed out.
+inline std::vector<std::string> ids_of(const std::vector<Delivery>& ds) {
+    std::vector<std::string> out;
+    for (const auto& d : ds) out.push_back(d.message_id);
+    return out;
+}
+
+}  // namespace govbus::test

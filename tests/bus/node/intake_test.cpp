@@ -1,0 +1,175 @@
+#define BOOST_TEST_MODULE intake
+#include <boost/test/unit_test.hpp>
+
+#include "bus/codec/codec.hpp"
+#include "bus/core/clock.hpp"
+#include "bus/node/endpoint_registry.hpp"
+#include "bus/node/intake.hpp"
+#include "bus/node/node_config.hpp"
+#include "bus/router/route_table.hpp"
+#include "bus/router/topology.hpp"
+#include "tools/common/sample_messages.hpp"
+
+#include <map>
+
+using namespace govbus;
+
+namespace {
+
+const std::string kSource = GOVBUS_SOURCE_DIR;
+
+// The provincial node of the demo topology, examined without any transport.
+struct Province {
+    NodeConfig config;
+    codec::Codec codec;
+    EndpointRegistry endpoints = EndpointRegistry::load(kSource + "/etc/endpoints-province.yaml").value();
+    router::RouteTable routes = router::RouteTable::load(kSource + "/routes/province-510000.yaml").value();
+    router::Topology topology;
+    std::map<std::string, std::string> paths;
+
+    Province() {
+        config.id = "province-510000";
+        config.level = NodeLevel::province;
+        config.region = "510000";
+        config.parent = {"national", "100000", "amqp://127.0.0.1:1"};
+        config.children = {{"city-510100", "510100", "amqp://127.0.0.1:2"}, {"city-510700", "510700", "amqp://127.0.0.1:3"}};
+        topology.node = config.id;
+        topology.level = router::Level::province;
+        topology.region = "510000";
+        topology.parent = "national";
+        topology.children = {{"city-510100", "510100"}, {"city-510700", "510700"}};
+    }
+
+    Result<IntakeDecision> examine_envelope(const Envelope& e, const std::string& peer = {}) {
+        InboundMessage m{tools::encode(codec, e), peer, "test"};
+        return examine_bytes(m);
+    }
+    Result<IntakeDecision> examine_bytes(const InboundMessage& m) {
+        IntakeContext ctx{config, codec, endpoints, routes, topology, nullptr,
+                          [this](const std::string& k) -> std::optional<std::string> {
+                              auto it = paths.find(k);
+                              if (it == paths.end()) return std::nullopt;
+                              return it->second;
+                          },
+                          std::chrono::system_clock::now()};
+        return examine(m, ctx);
+    }
+};
+
+Envelope portal_case(const std::string& region = "510104") {
+    tools::CaseRequest r;
+    r.region = region;
+    return tools::make_case_apply(r);
+}
+
+std::string code_of(const Result<IntakeDecision>& r) { return r ? std::string("ok") : r.problem().code; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(pushes_a_portal_case_down_to_the_city_of_its_region_and_remembers_its_origin) {
+    Province p;
+    auto d = p.examine_envelope(portal_case("510104"));
+    BOOST_REQUIRE_MESSAGE(d, code_of(d));
+    BOOST_TEST(d->origin == "endpoint:sc.portal");
+    BOOST_TEST(d->destinations == std::vector<std::string>{"node:city-510100"});
+    BOOST_TEST(d->path_key == d->envelope.case_number);
+    auto mianyang = p.examine_envelope(portal_case("510703"));
+    BOOST_REQUIRE(mianyang);
+    BOOST_TEST(mianyang->destinations == std::vector<std::string>{"node:city-510700"});
+}
+
+BOOST_AUTO_TEST_CASE(appends_its_own_hop_to_what_it_stores_and_forwards) {
+    Province p;
+    auto d = p.examine_envelope(portal_case());
+    BOOST_REQUIRE(d);
+    auto stored = p.codec.decode(d->stored);
+    BOOST_REQUIRE(stored);
+    BOOST_REQUIRE_EQUAL(stored->hops.size(), 1u);
+    BOOST_TEST(stored->hops[0].node == "province-510000");
+    BOOST_TEST(stored->id == d->envelope.id);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_an_unregistered_source_endpoint) {
+    Province p;
+    auto e = portal_case();
+    e.source = "sc.unknown";
+    BOOST_TEST(code_of(p.examine_envelope(e)) == "endpoint.unknown");
+}
+
+BOOST_AUTO_TEST_CASE(rejects_a_type_the_endpoint_may_not_send) {
+    Province p;
+    auto apply = portal_case();
+    auto result = tools::make_case_result(apply, "sc.portal");  // the portal may not send results
+    BOOST_TEST(code_of(p.examine_envelope(result)) == "acl.denied");
+}
+
+BOOST_AUTO_TEST_CASE(rejects_a_connection_acting_as_another_endpoint) {
+    Province p;
+    BOOST_TEST(code_of(p.examine_envelope(portal_case(), "cd.market")) == "auth.identity_mismatch");
+}
+
+BOOST_AUTO_TEST_CASE(rejects_a_message_created_outside_the_replay_window) {
+    Province p;
+    auto e = portal_case();
+    e.created = format_rfc3339(std::chrono::system_clock::now() - std::chrono::hours(2));
+    BOOST_TEST(code_of(p.examine_envelope(e)) == "replay.window");
+}
+
+BOOST_AUTO_TEST_CASE(rejects_an_expired_message) {
+    Province p;
+    auto e = portal_case();
+    e.expires = format_rfc3339(std::chrono::system_clock::now() - std::chrono::seconds(1));
+    BOOST_TEST(code_of(p.examine_envelope(e)) == "message.expired");
+}
+
+BOOST_AUTO_TEST_CASE(rejects_a_message_over_the_size_cap_before_parsing) {
+    Province p;
+    p.config.max_message_bytes = 2048;
+    tools::CaseRequest r;
+    r.form_padding = 4096;
+    BOOST_TEST(code_of(p.examine_envelope(tools::make_case_apply(r))) == "message.too_large");
+}
+
+BOOST_AUTO_TEST_CASE(rejects_schema_errors_with_the_codec_reason) {
+    Province p;
+    InboundMessage m{R"({"header":{"id":"x"}})", "", "test"};
+    BOOST_TEST(code_of(p.examine_bytes(m)) == "schema.invalid");
+}
+
+BOOST_AUTO_TEST_CASE(returns_case_answers_along_the_remembered_path_without_a_route_rule) {
+    Province p;
+    auto apply = portal_case();
+    p.paths[apply.case_number] = "endpoint:sc.portal";
+    auto result = tools::make_case_result(apply, "cd.market");
+    result.hops.push_back({"city-510100", format_rfc3339(std::chrono::system_clock::now()), {}});
+    auto d = p.examine_envelope(result);
+    BOOST_REQUIRE_MESSAGE(d, code_of(d));
+    BOOST_TEST(d->origin == "node:city-510100");
+    BOOST_TEST(d->destinations == std::vector<std::string>{"endpoint:sc.portal"});
+    BOOST_TEST(d->rule == "case-path");
+}
+
+BOOST_AUTO_TEST_CASE(refuses_a_case_answer_whose_path_is_unknown) {
+    Province p;
+    auto result = tools::make_case_result(portal_case(), "cd.market");
+    result.hops.push_back({"city-510100", format_rfc3339(std::chrono::system_clock::now()), {}});
+    BOOST_TEST(code_of(p.examine_envelope(result)) == "route.no_path");
+}
+
+BOOST_AUTO_TEST_CASE(rejects_a_message_whose_last_hop_is_not_a_neighbour) {
+    Province p;
+    auto e = portal_case();
+    e.hops.push_back({"city-999900", format_rfc3339(std::chrono::system_clock::now()), {}});
+    BOOST_TEST(code_of(p.examine_envelope(e)) == "auth.unknown_node");
+}
+
+BOOST_AUTO_TEST_CASE(forwards_queries_it_cannot_answer_to_the_parent_and_remembers_the_reply_path) {
+    Province p;
+    auto q = tools::make_data_query("cd.window", "510104", "population", "510104199001011230");
+    q.hops.push_back({"city-510100", format_rfc3339(std::chrono::system_clock::now()), {}});
+    auto d = p.examine_envelope(q);
+    BOOST_REQUIRE_MESSAGE(d, code_of(d));
+    BOOST_TEST(d->destinations == std::vector<std::string>{"node:national"});
+    BOOST_TEST(d->path_key == "reply:" + q.id);
+    BOOST_TEST(d->origin == "node:city-510100");
+}
