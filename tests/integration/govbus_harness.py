@@ -90,9 +90,21 @@ class Topology:
     def journal(self, node):
         return os.path.join(self.dir, "data", node, "journal.db")
 
+    def _node_key(self, node):
+        """An EC P-256 key and self-signed certificate that sign the node's exchange-log checkpoints."""
+        pki = os.path.join(self.dir, "pki")
+        os.makedirs(pki, exist_ok=True)
+        key, crt = os.path.join(pki, node + ".key"), os.path.join(pki, node + ".crt")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                        "-keyout", key, "-out", crt, "-subj", "/CN=" + node, "-days", "30"],
+                       check=True, capture_output=True)
+        return key, crt
+
     def _write_config(self, node, level, region, routes, endpoints, parent):
+        key, crt = self._node_key(node)
         lines = [
-            "node: { id: %s, level: %s, region: \"%s\", data_dir: data/%s }" % (node, level, region, node),
+            "node: { id: %s, level: %s, region: \"%s\", data_dir: data/%s, key: %s, cert: %s }"
+            % (node, level, region, node, key, crt),
             "routes: %s" % os.path.join(SOURCE, "routes", routes),
             "endpoints: %s" % os.path.join(SOURCE, "etc", endpoints),
         ]

@@ -1,12 +1,16 @@
 // govbusd --config FILE: runs one govbus node until SIGTERM or SIGINT;
 // SIGHUP reloads the route table and endpoint registry.
+#include "audit/exchange_log.hpp"
 #include "bus/core/log.hpp"
 #include "bus/node/node.hpp"
 #include "bus/node/node_config.hpp"
 
 #include <boost/program_options.hpp>
 
+#include "tools/govbusd/exchange_log_sink.hpp"
+
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 
 namespace po = boost::program_options;
@@ -52,11 +56,31 @@ int main(int argc, char** argv) {
     sigaddset(&signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    govbus::Node node(std::move(config.value()));
     if (vm.count("check")) {
         std::cout << "configuration OK\n";
         return 0;
     }
+    if (config->node_key.empty() || config->node_cert.empty()) {
+        std::cerr << "govbusd: " << config->file
+                  << ": node.key and node.cert are required: the node signs its exchange-log checkpoints and hops "
+                     "(make them with govbus pki issue --kind node)\n";
+        return 1;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(config->data_dir, ec);
+    govbus::audit::Options ao;
+    ao.node_id = config->id;
+    ao.signing_key_path = config->node_key;
+    ao.certificate_path = config->node_cert;
+    ao.checkpoint_every = static_cast<std::size_t>(config->audit_checkpoint_every);
+    ao.retention_days = config->audit_retention_days;
+    auto log = govbus::audit::ExchangeLog::open(config->data_dir + "/exchange-log.db", ao);
+    if (!log) {
+        for (const auto& p : log.problems()) std::cerr << "govbusd: exchange log: " << p.to_string() << "\n";
+        return 1;
+    }
+    govbus::ExchangeLogSink sink(std::move(log.value()));
+    govbus::Node node(std::move(config.value()), govbus::Node::Plugins{nullptr, &sink});
     if (auto st = node.start(); !st) {
         for (const auto& p : st.problems()) std::cerr << "govbusd: cannot start: " << p.to_string() << "\n";
         return 1;
@@ -72,5 +96,6 @@ int main(int argc, char** argv) {
         break;
     }
     node.stop();
+    if (auto st = sink.log().flush(); !st) std::cerr << "govbusd: exchange log: " << st.problem().to_string() << "\n";
     return 0;
 }

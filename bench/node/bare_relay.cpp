@@ -1,0 +1,81 @@
+#include "bench/node/bare_relay.hpp"
+
+#include <proton/connection.hpp>
+#include <proton/container.hpp>
+#include <proton/delivery.hpp>
+#include <proton/listener.hpp>
+#include <proton/message.hpp>
+#include <proton/messaging_handler.hpp>
+#include <proton/receiver.hpp>
+#include <proton/receiver_options.hpp>
+#include <proton/sender.hpp>
+#include <proton/source.hpp>
+#include <proton/target.hpp>
+#include <proton/tracker.hpp>
+
+#include <deque>
+#include <map>
+#include <thread>
+
+namespace govbus::bench {
+
+// Single-threaded container: every callback runs on one thread, so no locks.
+class BareRelay::Handler : public proton::messaging_handler {
+public:
+    explicit Handler(int port) : port_(port) {}
+    void run() {
+        container_ = std::make_unique<proton::container>(*this, "bare-relay");
+        thread_ = std::thread([this] { container_->run(); });
+    }
+    void stop() {
+        container_->stop();
+        thread_.join();
+    }
+
+    void on_container_start(proton::container& c) override {
+        listener_ = c.listen("127.0.0.1:" + std::to_string(port_));
+    }
+    void on_receiver_open(proton::receiver& r) override {
+        proton::receiver_options o;
+        o.credit_window(200);
+        o.auto_accept(false);
+        r.open(o);
+    }
+    void on_sender_open(proton::sender& s) override {
+        s.open();
+        out_ = s;
+    }
+    void on_message(proton::delivery& d, proton::message& m) override {
+        waiting_.emplace_back(d, m);
+        flush();
+    }
+    void on_sendable(proton::sender&) override { flush(); }
+    void on_tracker_accept(proton::tracker& t) override {
+        auto it = pending_.find(t);
+        if (it == pending_.end()) return;
+        it->second.accept();
+        pending_.erase(it);
+    }
+
+private:
+    void flush() {
+        while (out_ && out_.credit() > 0 && !waiting_.empty()) {
+            auto [d, m] = std::move(waiting_.front());
+            waiting_.pop_front();
+            pending_.emplace(out_.send(m), d);
+        }
+    }
+
+    int port_;
+    std::unique_ptr<proton::container> container_;
+    std::thread thread_;
+    proton::listener listener_;
+    proton::sender out_;
+    std::deque<std::pair<proton::delivery, proton::message>> waiting_;
+    std::map<proton::tracker, proton::delivery> pending_;
+};
+
+BareRelay::BareRelay(int port) : handler_(std::make_unique<Handler>(port)) { handler_->run(); }
+BareRelay::~BareRelay() { handler_->stop(); }
+
+}  // namespace govbus::bench

@@ -1,0 +1,184 @@
+// bench_node: messages/s and p50/p99 latency through one govbus node, JSON and
+// XML, 1 KiB and 64 KiB, side by side with a bare Proton relay (receive and
+// forward, no journal, no routing) in the same run. The node is a real
+// govbusd process with its own journal; sender and receiver are endpoints.
+//
+//   bench_node [--messages N] [--window W] [--out FILE]
+#include "bench/node/bare_relay.hpp"
+#include "bus/codec/codec.hpp"
+#include "tools/common/bus_client.hpp"
+#include "tools/common/child_process.hpp"
+#include "tools/common/sample_messages.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <algorithm>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <mutex>
+
+namespace fs = std::filesystem;
+using namespace govbus;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+struct Figures {
+    double per_second = 0, p50_ms = 0, p99_ms = 0;
+    long delivered = 0;
+};
+
+// The first UUID in a message is its header id, in both encodings.
+std::string first_uuid(const std::string& s) {
+    for (std::size_t i = 0; i + 36 <= s.size(); ++i) {
+        if (s[i + 8] == '-' && s[i + 13] == '-' && s[i + 18] == '-' && s[i + 23] == '-' && std::isxdigit(static_cast<unsigned char>(s[i])) &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 35])))
+            return s.substr(i, 36);
+    }
+    return {};
+}
+
+Figures drive(const std::string& url, const std::vector<std::pair<std::string, std::string>>& messages,
+              const std::string& content_type, std::size_t window) {
+    std::mutex m;
+    std::map<std::string, SteadyClock::time_point> sent_at;
+    std::vector<double> latency;
+    tools::BusClient receiver({url, "bench.receiver", true, 500, {}, {}, {}},
+                              [&](const std::string& bytes, const std::string&) -> Status {
+                                  auto now = SteadyClock::now();
+                                  std::lock_guard lock(m);
+                                  auto it = sent_at.find(first_uuid(bytes));
+                                  if (it != sent_at.end())
+                                      latency.push_back(std::chrono::duration<double, std::milli>(now - it->second).count());
+                                  return ok_status();
+                              });
+    tools::BusClient sender({url, "bench.sender", false, 0, {}, {}, {}});
+    if (!receiver.connect(std::chrono::seconds(20)) || !sender.connect(std::chrono::seconds(20))) {
+        std::cerr << "bench_node: cannot connect to " << url << "\n";
+        return {};
+    }
+    auto start = SteadyClock::now();
+    std::deque<std::future<tools::SendOutcome>> in_flight;
+    long refused = 0;
+    for (const auto& [id, bytes] : messages) {
+        {
+            std::lock_guard lock(m);
+            sent_at[id] = SteadyClock::now();
+        }
+        in_flight.push_back(sender.send(bytes, content_type));
+        while (in_flight.size() >= window) {
+            if (!in_flight.front().get().accepted) ++refused;
+            in_flight.pop_front();
+        }
+    }
+    for (auto& f : in_flight)
+        if (!f.get().accepted) ++refused;
+    auto deadline = SteadyClock::now() + std::chrono::seconds(120);
+    while (SteadyClock::now() < deadline) {
+        {
+            std::lock_guard lock(m);
+            if (latency.size() + refused >= messages.size()) break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    double secs = std::chrono::duration<double>(SteadyClock::now() - start).count();
+    sender.close();
+    receiver.close();
+    std::lock_guard lock(m);
+    if (refused) std::cerr << "bench_node: " << refused << " messages refused at " << url << "\n";
+    Figures f;
+    f.delivered = static_cast<long>(latency.size());
+    f.per_second = static_cast<double>(latency.size()) / secs;
+    std::sort(latency.begin(), latency.end());
+    if (!latency.empty()) {
+        f.p50_ms = latency[latency.size() / 2];
+        f.p99_ms = latency[std::min(latency.size() - 1, latency.size() * 99 / 100)];
+    }
+    return f;
+}
+
+// One node: a route table that delivers every case.apply to bench.receiver.
+std::string write_node(const fs::path& dir, int port) {
+    fs::create_directories(dir);
+    std::ofstream(dir / "endpoints.yaml") << "endpoints:\n"
+                                              "  - { id: bench.sender, region: \"510100\", send: [case.apply], receive: [] }\n"
+                                              "  - { id: bench.receiver, region: \"510100\", send: [], receive: [case.apply] }\n";
+    std::ofstream(dir / "routes.yaml") << "version: 1\nrules:\n  - name: all-to-receiver\n    match: { type: case.apply }\n"
+                                           "    actions: { deliver: bench.receiver }\n";
+    std::ofstream(dir / "node.yaml") << "node: { id: city-510100, level: city, region: \"510100\", data_dir: data }\n"
+                                        "routes: routes.yaml\nendpoints: endpoints.yaml\n"
+                                        "adapters:\n  amqp: { listen: \"127.0.0.1:"
+                                     << port << "\", plain: true }\nlog_level: warn\n";
+    return (dir / "node.yaml").string();
+}
+
+std::string sibling(const std::string& name) {
+    fs::path self = fs::read_symlink("/proc/self/exe");
+    return (self.parent_path().parent_path().parent_path() / "tools" / name / name).string();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    namespace po = boost::program_options;
+    std::size_t count = 2000, window = 200;
+    std::string out;
+    po::options_description opts("bench_node");
+    opts.add_options()("messages", po::value(&count), "messages per scenario")("window", po::value(&window),
+                                                                                 "messages in flight")(
+        "out", po::value(&out), "append the table to this file");
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, opts), vm);
+    po::notify(vm);
+
+    codec::Codec codec;
+    fs::path dir = fs::temp_directory_path() / ("govbus-bench-node-" + std::to_string(::getpid()));
+    int node_port = tools::free_port(), relay_port = tools::free_port();
+    std::string config = write_node(dir, node_port);
+    tools::ChildProcess node({sibling("govbusd"), "--config", config}, (dir / "node.log").string());
+    if (!tools::wait_for_port(node_port, std::chrono::seconds(20))) {
+        std::cerr << "bench_node: govbusd did not start; see " << (dir / "node.log") << "\n";
+        return 1;
+    }
+    bench::BareRelay relay(relay_port);
+    tools::wait_for_port(relay_port, std::chrono::seconds(5));
+
+    std::ostringstream table;
+    table << "| encoding | payload | relay msg/s | node msg/s | node/relay | relay p50/p99 ms | node p50/p99 ms |\n"
+          << "|---|---|---|---|---|---|---|\n";
+    int seq = 1;
+    for (std::string ct : {"application/json", "application/xml"}) {
+        for (std::size_t padding : {std::size_t(0), std::size_t(63 * 1024)}) {
+            std::vector<std::pair<std::string, std::string>> messages;
+            for (std::size_t i = 0; i < count; ++i) {
+                tools::CaseRequest r;
+                r.source = "bench.sender";
+                r.sequence = seq++;
+                r.form_padding = padding;
+                Envelope e = tools::make_case_apply(r);
+                e.content_type = ct;
+                messages.emplace_back(e.id, tools::encode(codec, e));
+            }
+            std::size_t size = messages.front().second.size();
+            Figures relay_f = drive("amqp://127.0.0.1:" + std::to_string(relay_port), messages, ct, window);
+            Figures node_f = drive("amqp://127.0.0.1:" + std::to_string(node_port), messages, ct, window);
+            table << std::fixed << std::setprecision(0) << "| " << (ct == "application/xml" ? "XML" : "JSON") << " | "
+                  << (size < 4096 ? std::to_string(size) + " B" : std::to_string(size / 1024) + " KiB") << " | "
+                  << relay_f.per_second << " | " << node_f.per_second << " | " << std::setprecision(2)
+                  << (relay_f.per_second > 0 ? node_f.per_second / relay_f.per_second : 0) << " | "
+                  << std::setprecision(1) << relay_f.p50_ms << " / " << relay_f.p99_ms << " | " << node_f.p50_ms
+                  << " / " << node_f.p99_ms << " |\n";
+            std::cerr << "." << std::flush;
+        }
+    }
+    std::cerr << "\n";
+    std::cout << table.str();
+    if (!out.empty()) std::ofstream(out, std::ios::app) << table.str();
+    node.stop();
+    fs::remove_all(dir);
+    return 0;
+}

@@ -1,0 +1,94 @@
+"""Bad messages are rejected with their reason code in the AMQP disposition,
+and good messages on the same link are not disturbed."""
+
+import json
+import os
+import tempfile
+import unittest
+
+from proton import Message
+from proton.utils import BlockingConnection
+from proton.handlers import MessagingHandler
+from proton.reactor import Container
+
+from govbus_harness import Endpoint, Topology, case_apply
+
+
+class DispositionRecorder(MessagingHandler):
+    """Sends messages on ONE link and records each disposition with its error condition."""
+
+    def __init__(self, url, messages):
+        super().__init__(auto_settle=True)
+        self.url, self.messages, self.outcomes = url, messages, {}
+
+    def on_start(self, event):
+        self.conn = event.container.connect(self.url)
+        self.sender = event.container.create_sender(self.conn, "govbus/in")
+        self.sent = 0
+
+    def on_sendable(self, event):
+        while event.sender.credit and self.sent < len(self.messages):
+            name, body = self.messages[self.sent]
+            d = event.sender.send(Message(body=body, content_type="application/json"))
+            d.tag_name = name
+            self.sent += 1
+
+    def settled(self, event, outcome):
+        cond = event.delivery.remote.condition
+        self.outcomes[event.delivery.tag_name] = (outcome, cond.name if cond else None)
+        if len(self.outcomes) == len(self.messages):
+            self.conn.close()
+
+    def on_accepted(self, event):
+        self.settled(event, "accepted")
+
+    def on_rejected(self, event):
+        self.settled(event, "rejected")
+
+    def on_released(self, event):
+        self.settled(event, "released")
+
+
+class Rejections(unittest.TestCase):
+    def test_each_bad_message_gets_its_reason_and_good_ones_pass_on_the_same_link(self):
+        with Topology() as topo:
+            topo.start_all()
+            good1 = case_apply(11)
+            good2 = case_apply(12, region="510703", department="civil")
+            bad_schema = case_apply(13)
+            del bad_schema["header"]["source"]
+            unknown_source = case_apply(14, source="sc.nobody")
+            bad_id = case_apply(15)
+            bad_id["payload"]["applicant"]["naturalPerson"]["idNumber"] = "340524198001010013"
+            no_route = case_apply(16, region="440104")  # Guangzhou: no child of the province serves it
+            messages = [
+                ("good1", json.dumps(good1).encode()),
+                ("schema", json.dumps(bad_schema).encode()),
+                ("unknown", json.dumps(unknown_source).encode()),
+                ("malformed", b'{"header": '),
+                ("id_number", json.dumps(bad_id).encode()),
+                ("no_route", json.dumps(no_route).encode()),
+                ("good2", json.dumps(good2).encode()),
+            ]
+            rec = DispositionRecorder(topo.url("province-510000"), messages)
+            Container(rec).run()
+            o = rec.outcomes
+            self.assertEqual(o["good1"], ("accepted", None))
+            self.assertEqual(o["good2"], ("accepted", None))
+            self.assertEqual(o["schema"], ("rejected", "govbus:schema.invalid"))
+            self.assertEqual(o["unknown"], ("rejected", "govbus:endpoint.unknown"))
+            self.assertEqual(o["malformed"], ("rejected", "govbus:json.malformed"))
+            self.assertEqual(o["id_number"], ("rejected", "govbus:data.id_number"))
+            self.assertEqual(o["no_route"][0], "rejected")
+            self.assertTrue(o["no_route"][1].startswith("govbus:route."), o["no_route"])
+
+            # The good ones travelled on: both departments get their case.
+            for city, dept, msg in (("city-510100", "cd.market", good1), ("city-510700", "my.civil", good2)):
+                e = Endpoint(topo.url(city), dept)
+                got, _ = e.receive()
+                self.assertEqual(got["header"]["id"], msg["header"]["id"])
+                e.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
