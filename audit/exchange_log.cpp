@@ -1,0 +1,309 @@
+#include "audit/exchange_log.hpp"
+
+#include "audit/checkpoint.hpp"
+#include "audit/log_schema.hpp"
+#include "audit/personal_data_scrubber.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace govbus::audit {
+
+namespace {
+
+// The chain position the writer extends; copied before a batch so a failed
+// transaction leaves it as it was.
+struct ChainState {
+    std::int64_t seq = 0;
+    std::string hash_raw = genesis_hash();
+    std::string month;  // of record `seq`
+    std::int64_t last_time_ms = 0;
+    std::int64_t checkpoint_number = 0;
+    std::int64_t checkpoint_seq = 0;
+    std::int64_t checkpoint_time_ms = 0;
+};
+
+std::string month_of(std::int64_t time_ms, int offset) {
+    return format_rfc3339(from_unix_ms(time_ms), offset).substr(0, 7);
+}
+
+}  // namespace
+
+struct ExchangeLog::Impl {
+    Options options;
+    HashAlgorithm algorithm = HashAlgorithm::sha256;
+    Database db;
+    NodeSigner signer;
+    Statement insert;
+    ChainState state;
+
+    mutable std::mutex mutex;
+    std::condition_variable wake;
+    std::condition_variable done;
+    std::deque<Event> queue;
+    std::uint64_t enqueued = 0;
+    std::uint64_t written = 0;
+    std::uint64_t checkpoint_requests = 0;
+    std::uint64_t checkpoints_done = 0;
+    std::optional<TimePoint> checkpoint_time;
+    bool stopping = false;
+    std::optional<Problem> failure;
+    std::atomic<std::int64_t> committed_seq{0};
+    std::thread writer;
+
+    void run();
+    void write_batch(std::deque<Event>& batch, std::optional<TimePoint> manual, bool closing);
+    void write_event(Event& e);
+    void write_checkpoint(const std::string& kind, const std::string& month, std::int64_t time_ms);
+};
+
+ExchangeLog::ExchangeLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+    impl_->writer = std::thread([this] { impl_->run(); });
+}
+
+Result<std::unique_ptr<ExchangeLog>> ExchangeLog::open(const std::string& path, Options options) {
+    if (options.retention_days < kMinimumRetentionDays)
+        return make_problem("audit.retention_too_short",
+                            "exchange-log retention of " + std::to_string(options.retention_days) +
+                                " days is below the required " + std::to_string(kMinimumRetentionDays) +
+                                " days (GB/T 22239-2019: six months); set retention_days to 180 or more",
+                            "retention_days");
+    if (options.node_id.empty()) return make_problem("audit.config", "the exchange log needs the node id", "node_id");
+    if (options.checkpoint_every == 0) options.checkpoint_every = 1;
+    auto algorithm = parse_hash_algorithm(options.chain_algorithm);
+    if (!algorithm)
+        return make_problem("audit.config", "chain_algorithm must be sha256 or sm3, not '" + options.chain_algorithm + "'",
+                            "chain_algorithm");
+    if (!options.clock) options.clock = std::make_shared<SystemClock>();
+    auto signer = NodeSigner::load(options.signing_key_path, options.certificate_path);
+    if (!signer) return signer.problems();
+    auto db = Database::open(path, Database::Mode::read_write_create);
+    if (!db) return db.problems();
+
+    auto impl = std::make_unique<Impl>();
+    impl->options = std::move(options);
+    impl->db = std::move(*db);
+    impl->signer = std::move(*signer);
+    Database& d = impl->db;
+    // WAL: readers (the auditor tools) never block the writer. FULL fsyncs each
+    // group commit (one fsync per batch, not per record); NORMAL keeps the file
+    // consistent across crashes but a power loss can cost the last commits.
+    d.exec(std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
+           (impl->options.power_loss_safe ? "FULL;" : "NORMAL;"));
+    create_schema(d, true);
+    auto node = d.meta("node_id");
+    if (node && *node != impl->options.node_id)
+        return make_problem("audit.node_mismatch", "the exchange log '" + path + "' belongs to node '" + *node +
+                                                       "', not '" + impl->options.node_id + "'; each node keeps its own log");
+    auto stored_alg = d.meta("chain_algorithm");
+    if (stored_alg && *stored_alg != impl->options.chain_algorithm)
+        return make_problem("audit.config", "the exchange log '" + path + "' chains with " + *stored_alg +
+                                                "; the chain algorithm cannot change", "chain_algorithm");
+    impl->algorithm = *algorithm;
+    d.exec("BEGIN");
+    d.set_meta("format", "govbus-audit-1");
+    d.set_meta("node_id", impl->options.node_id);
+    d.set_meta("chain_algorithm", impl->options.chain_algorithm);
+    d.set_meta("retention_days", std::to_string(impl->options.retention_days));
+    d.set_meta("utc_offset_minutes", std::to_string(impl->options.utc_offset_minutes));
+    store_certificate(d, impl->signer.fingerprint(), impl->signer.certificate_pem());
+    d.exec("COMMIT");
+
+    // Resume the chain from the last stored record and checkpoint.
+    auto last = d.prepare("SELECT seq, hash, time_ms FROM records ORDER BY seq DESC, rowid DESC LIMIT 1");
+    if (last.step()) {
+        impl->state.seq = last.int64(0);
+        impl->state.hash_raw = from_hex(last.text(1)).value_or(genesis_hash());
+        impl->state.last_time_ms = last.int64(2);
+        impl->state.month = month_of(impl->state.last_time_ms, impl->options.utc_offset_minutes);
+    } else if (auto anchor = d.meta("anchor_seq")) {
+        // Every record was pruned: continue from the signed anchor.
+        impl->state.seq = std::stoll(*anchor);
+        impl->state.hash_raw = from_hex(d.meta("anchor_hash").value_or("")).value_or(genesis_hash());
+    }
+    auto cp = d.prepare("SELECT number, seq, time FROM checkpoints ORDER BY number DESC LIMIT 1");
+    if (cp.step()) {
+        impl->state.checkpoint_number = cp.int64(0);
+        impl->state.checkpoint_seq = cp.int64(1);
+        auto t = parse_rfc3339(cp.text(2));
+        impl->state.checkpoint_time_ms = t ? to_unix_ms(*t) : 0;
+    }
+    impl->committed_seq = impl->state.seq;
+    impl->insert = d.prepare(insert_record_sql());
+    return std::unique_ptr<ExchangeLog>(new ExchangeLog(std::move(impl)));
+}
+
+ExchangeLog::~ExchangeLog() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->stopping = true;
+        impl_->checkpoint_time = impl_->options.clock->now();
+    }
+    impl_->wake.notify_all();
+    if (impl_->writer.joinable()) impl_->writer.join();
+}
+
+void ExchangeLog::record(Event event) {
+    std::lock_guard lock(impl_->mutex);
+    // Stamped under the lock so record times never go backwards along seq.
+    if (!event.time) event.time = impl_->options.clock->now();
+    impl_->queue.push_back(std::move(event));
+    ++impl_->enqueued;
+    impl_->wake.notify_one();
+}
+
+Status ExchangeLog::flush() {
+    std::unique_lock lock(impl_->mutex);
+    auto target = impl_->enqueued;
+    impl_->wake.notify_one();
+    impl_->done.wait(lock, [&] { return impl_->written >= target || impl_->stopping; });
+    if (impl_->failure) return *impl_->failure;
+    return ok_status();
+}
+
+Status ExchangeLog::checkpoint() {
+    std::unique_lock lock(impl_->mutex);
+    auto target = ++impl_->checkpoint_requests;
+    impl_->checkpoint_time = impl_->options.clock->now();
+    impl_->wake.notify_one();
+    impl_->done.wait(lock, [&] { return impl_->checkpoints_done >= target || impl_->stopping; });
+    if (impl_->failure) return *impl_->failure;
+    return ok_status();
+}
+
+std::int64_t ExchangeLog::last_seq() const { return impl_->committed_seq.load(); }
+
+void ExchangeLog::Impl::run() {
+    auto last_commit = std::chrono::steady_clock::now();
+    for (;;) {
+        std::deque<Event> batch;
+        std::optional<TimePoint> manual;
+        bool closing = false;
+        std::uint64_t requests = 0;
+        {
+            std::unique_lock lock(mutex);
+            wake.wait_for(lock, std::chrono::seconds(1), [&] {
+                return stopping || !queue.empty() || checkpoint_requests > checkpoints_done;
+            });
+            batch.swap(queue);
+            closing = stopping;
+            requests = checkpoint_requests;
+            if (requests > checkpoints_done || closing) manual = checkpoint_time;
+        }
+        // An idle node still checkpoints its last records once the interval has passed.
+        bool idle_due = batch.empty() && !manual && state.seq > state.checkpoint_seq &&
+                        std::chrono::steady_clock::now() - last_commit >= options.checkpoint_interval;
+        if (idle_due) manual = options.clock->now();
+        auto count = batch.size();
+        if (count > 0 || manual) {
+            write_batch(batch, manual, closing);
+            last_commit = std::chrono::steady_clock::now();
+        }
+        {
+            std::lock_guard lock(mutex);
+            written += count;
+            checkpoints_done = requests;
+        }
+        done.notify_all();
+        if (closing) {
+            std::lock_guard lock(mutex);
+            if (queue.empty()) return;
+        }
+    }
+}
+
+void ExchangeLog::Impl::write_batch(std::deque<Event>& batch, std::optional<TimePoint> manual, bool closing) {
+    ChainState before = state;
+    try {
+        db.exec("BEGIN IMMEDIATE");
+        for (auto& e : batch) write_event(e);
+        if (manual && state.seq > state.checkpoint_seq)
+            write_checkpoint(closing ? "close" : "manual", "", to_unix_ms(*manual));
+        db.set_meta("head_seq", std::to_string(state.seq));
+        db.exec("COMMIT");
+        committed_seq = state.seq;
+    } catch (const std::exception& ex) {
+        try {
+            db.exec("ROLLBACK");
+        } catch (const std::exception&) {
+        }
+        state = before;
+        std::lock_guard lock(mutex);
+        if (!failure)
+            failure = make_problem("audit.write", std::string("the exchange log could not commit ") +
+                                                      std::to_string(batch.size()) + " records: " + ex.what());
+    }
+}
+
+void ExchangeLog::Impl::write_event(Event& e) {
+    std::int64_t time_ms = to_unix_ms(*e.time);
+    std::string month = month_of(time_ms, options.utc_offset_minutes);
+    // The first record of a new month seals the previous one: archives end on a signed checkpoint.
+    if (state.seq > 0 && !state.month.empty() && month != state.month)
+        write_checkpoint("seal", state.month, time_ms);
+
+    // The interval runs from the first record of a log that has no checkpoint yet.
+    if (state.checkpoint_number == 0 && state.checkpoint_time_ms == 0) state.checkpoint_time_ms = time_ms;
+    const auto& names = e.personal_names;
+    Record r;
+    r.seq = state.seq + 1;
+    r.time = format_rfc3339(*e.time, options.utc_offset_minutes);
+    r.time_ms = time_ms;
+    r.node_id = options.node_id;
+    r.event = std::string(to_string(e.kind));
+    r.message_id = scrub_personal_data(e.message_id, names);
+    r.case_number = scrub_personal_data(e.case_number, names);
+    r.type = scrub_personal_data(e.type, names);
+    r.source = scrub_personal_data(e.source, names);
+    r.destination = scrub_personal_data(e.destination, names);
+    r.size = e.size == 0 ? static_cast<std::int64_t>(e.raw.size()) : e.size;
+    if (!e.raw.empty()) {
+        HashAlgorithm a = e.suite == "gm" ? HashAlgorithm::sm3 : HashAlgorithm::sha256;
+        r.digest_alg = std::string(to_string(a));
+        r.digest = to_hex(digest(a, e.raw));
+    } else {
+        r.digest_alg = e.digest_alg;
+        r.digest = e.digest_hex;
+    }
+    r.reason_code = scrub_personal_data(e.reason_code, names);
+    r.reason_text = scrub_personal_data(e.reason_text, names);
+    r.latency_ms = e.latency_ms;
+    r.region = e.region;
+    std::string h = chain_step(algorithm, state.hash_raw, r);
+    r.hash = to_hex(h);
+    insert.reset();
+    bind_record(insert, r);
+    insert.step();
+
+    state.seq = r.seq;
+    state.hash_raw = std::move(h);
+    state.month = std::move(month);
+    state.last_time_ms = time_ms;
+    if (static_cast<std::size_t>(state.seq - state.checkpoint_seq) >= options.checkpoint_every)
+        write_checkpoint("count", "", time_ms);
+    else if (time_ms - state.checkpoint_time_ms >=
+             std::chrono::duration_cast<std::chrono::milliseconds>(options.checkpoint_interval).count())
+        write_checkpoint("interval", "", time_ms);
+}
+
+void ExchangeLog::Impl::write_checkpoint(const std::string& kind, const std::string& month, std::int64_t time_ms) {
+    Checkpoint c;
+    c.number = state.checkpoint_number + 1;
+    c.seq = state.seq;
+    c.chain_hash = to_hex(state.hash_raw);
+    c.time = format_rfc3339(from_unix_ms(time_ms), options.utc_offset_minutes);
+    c.kind = kind;
+    c.month = month;
+    c.node_id = options.node_id;
+    c.cert_fingerprint = signer.fingerprint();
+    c.signature = signer.sign(checkpoint_signed_bytes(c));
+    insert_checkpoint(db, c);
+    state.checkpoint_number = c.number;
+    state.checkpoint_seq = c.seq;
+    state.checkpoint_time_ms = time_ms;
+}
+
+}  // namespace govbus::audit

@@ -1,0 +1,30 @@
+// The exchange log's SQLite tables, shared by the live log and its archives.
+// The log lives in its own file (never the journal's) in WAL mode.
+#pragma once
+
+#include "audit/checkpoint.hpp"
+#include "audit/record.hpp"
+#include "audit/sqlite_db.hpp"
+
+#include <vector>
+
+namespace govbus::audit {
+
+// Creates the tables and indexes when missing. `with_indexes` = false for
+// archives, which are read whole.
+void create_schema(Database& db, bool with_indexes);
+
+// The column list every SELECT of a record uses, in Record field order.
+extern const char* const kRecordColumns;
+Record read_record(const Statement& s, int first_col = 0);
+// Binds a record to "INSERT INTO records(<kRecordColumns>) VALUES(?...)".
+void bind_record(Statement& s, const Record& r);
+std::string insert_record_sql(const std::string& table = "records");
+
+extern const char* const kCheckpointColumns;
+Checkpoint read_checkpoint(const Statement& s);
+void insert_checkpoint(Database& db, const Checkpoint& c);
+std::vector<Checkpoint> read_checkpoints(Database& db);  // by number
+void store_certificate(Database& db, const std::string& fingerprint, const std::string& pem);
+
+}  // namespace govbus::audit

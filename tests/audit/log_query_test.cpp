@@ -1,0 +1,107 @@
+#define BOOST_TEST_MODULE log_query
+#include <boost/test/unit_test.hpp>
+
+#include "audit/exchange_log.hpp"
+#include "two_node_logs.hpp"
+
+#include <map>
+#include <set>
+
+using namespace govbus;
+using namespace govbus::audit;
+using namespace govbus::audit::testing;
+
+BOOST_AUTO_TEST_CASE(searches_by_case_endpoint_reason_event_and_time) {
+    TwoNodeLogs logs;
+    auto r = LogReader::open(logs.province);
+    BOOST_REQUIRE(r.ok());
+    Query by_case;
+    by_case.case_number = "C-1";
+    BOOST_TEST(r->search(by_case).size() == 4u);
+    Query by_endpoint;
+    by_endpoint.endpoint = "cd.tax";
+    BOOST_TEST(r->search(by_endpoint).size() == 20u);
+    Query by_reason;
+    by_reason.reason = "signature.bad";
+    auto bad = r->search(by_reason);
+    BOOST_REQUIRE(bad.size() == 1u);
+    BOOST_TEST(bad[0].reason_text.find("13812345678") == std::string::npos);
+    Query by_event;
+    by_event.event = "delivered";
+    by_event.from_ms = *parse_time_bound("2026-10-05T10:00:00+08:00");
+    BOOST_TEST(r->search(by_event).size() == 5u);  // the odd cases, an hour later
+    Query by_message;
+    by_message.message_id = "m-7";
+    BOOST_TEST(r->count(by_message) == 2);
+}
+
+BOOST_AUTO_TEST_CASE(the_searched_columns_are_indexed) {
+    TwoNodeLogs logs;
+    std::string plan;
+    BOOST_REQUIRE(run("sqlite3 '" + logs.province + "' \"EXPLAIN QUERY PLAN SELECT * FROM records WHERE case_number='C-1'\"",
+                      &plan) == 0);
+    BOOST_TEST(plan.find("USING INDEX records_case") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(stats_count_bytes_failures_and_latency_percentiles) {
+    TwoNodeLogs logs;
+    auto r = LogReader::open(logs.province);
+    auto rows = compute_stats(*r, StatsGroup::endpoint, StatsPeriod::day, std::nullopt, std::nullopt);
+    // Intake events count for the source (sc.portal), deliveries for the destination.
+    std::map<std::string, StatsRow> by;
+    for (auto& row : rows) by[row.key] = row;
+    BOOST_REQUIRE(by.count("cd.tax"));
+    BOOST_TEST(by["cd.tax"].period == "2026-10-05");
+    BOOST_TEST(by["cd.tax"].delivered == 10);
+    BOOST_TEST(by["cd.tax"].bytes == 10 * 2048);
+    // Latencies 30, 40, ..., 120: nearest-rank p50 = 5th = 70, p95 = 10th = 120.
+    BOOST_TEST(*by["cd.tax"].p50_ms == 70);
+    BOOST_TEST(*by["cd.tax"].p95_ms == 120);
+    BOOST_TEST(by["sc.portal"].received == 12);
+    BOOST_TEST(by["sc.portal"].failed == 1);
+    BOOST_TEST(by["sc.portal"].failure_rate == 1.0);  // its only outcome booked to it is the rejection
+
+    auto hourly = compute_stats(*r, StatsGroup::reason, StatsPeriod::hour, std::nullopt, std::nullopt);
+    std::set<std::string> periods;
+    for (auto& row : hourly) periods.insert(row.period);
+    BOOST_TEST(periods.size() == 2u);
+    BOOST_TEST(*periods.begin() == "2026-10-05T09:00");
+}
+
+BOOST_AUTO_TEST_CASE(trace_merges_two_nodes_into_one_timeline_with_hop_times) {
+    TwoNodeLogs logs;
+    auto steps = trace_case({logs.city, logs.province}, "C-1");
+    BOOST_REQUIRE(steps.ok());
+    BOOST_REQUIRE(steps->size() == 6u);
+    std::vector<std::string> order;
+    for (auto& s : *steps) order.push_back(s.record.node_id + ":" + s.record.event);
+    std::vector<std::string> expected = {"province-510000:received", "province-510000:accepted",
+                                         "province-510000:routed",   "province-510000:delivered",
+                                         "city-510100:received",     "city-510100:delivered"};
+    BOOST_TEST(order == expected, boost::test_tools::per_element());
+    BOOST_TEST(*(*steps)[3].at_node_ms == 40);
+    BOOST_TEST(*(*steps)[4].between_nodes_ms == 15);
+    BOOST_TEST((*steps)[4].from_node == "province-510000");
+    BOOST_TEST(*(*steps)[5].at_node_ms == 15);
+}
+
+BOOST_AUTO_TEST_CASE(export_writes_records_checkpoints_certificates_and_a_readme) {
+    TwoNodeLogs logs;
+    auto out = logs.dir.file("export");
+    auto sum = export_log(logs.province, out, std::nullopt, std::nullopt);
+    BOOST_REQUIRE(sum.ok());
+    BOOST_TEST(sum->records == 26);
+    BOOST_TEST(sum->certificates == 1);
+    BOOST_TEST(read_text(out + "/README.md").find("How to verify") != std::string::npos);
+    std::string lines;
+    BOOST_REQUIRE(run("wc -l < '" + out + "/records.jsonl'", &lines) == 0);
+    BOOST_TEST(std::stoi(lines) == 26);
+    // A checkpoint verifies with nothing but openssl and the exported files.
+    std::string cmd = "cd '" + out + "' && head -1 checkpoints.jsonl | sed 's/.*\"signature_hex\":\"\\([0-9a-f]*\\)\".*/\\1/' | xxd -r -p > cp.sig"
+                      " && head -1 checkpoints.jsonl | sed 's/.*\"signed_bytes_hex\":\"\\([0-9a-f]*\\)\".*/\\1/' | xxd -r -p > cp.bin"
+                      " && openssl x509 -in certs/*.pem -pubkey -noout > node.pub"
+                      " && openssl dgst -sha256 -verify node.pub -signature cp.sig cp.bin";
+    std::string verified;
+    BOOST_TEST(run(cmd, &verified) == 0);
+    BOOST_TEST(verified.find("Verified OK") != std::string::npos);
+}
