@@ -67,7 +67,7 @@ Result<EndpointRegistry> EndpointRegistry::load(const std::string& file) {
         e.cert = r.text_or(n, "cert", p, "");
         if (!e.cert.empty() && std::filesystem::path(e.cert).is_relative()) e.cert = (dir / e.cert).string();
         e.revoked = r.boolean_or(n, "revoked", p, false);
-        e.options = n["options"];
+        if (auto o = n["options"]; o.IsDefined()) e.options = o;
         e.line = n.Mark().line + 1;
         if (e.id.empty()) continue;
         if (reg.endpoints_.count(e.id)) {

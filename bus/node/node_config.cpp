@@ -94,8 +94,8 @@ Result<NodeConfig> load_node_config(const std::string& file) {
             }
         }
     }
-    c.adapters = root["adapters"];
-    if (!c.adapters.IsDefined() || !c.adapters.IsMap())
+    if (auto a = root["adapters"]; a.IsDefined()) c.adapters = a;
+    if (!c.adapters.IsMap())
         r.error(root, "/adapters", "required mapping 'adapters' (adapter name -> options) is missing");
 
     if (auto d = root["delivery"]; d.IsDefined()) {
