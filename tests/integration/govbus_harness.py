@@ -124,8 +124,8 @@ class Topology:
             f.write("\n".join(lines) + "\n")
 
     def start(self, node):
-        log = open(os.path.join(self.dir, node + ".log"), "ab")
-        self.procs[node] = subprocess.Popen([GOVBUSD, "--config", self.config(node)], stdout=log, stderr=log)
+        with open(os.path.join(self.dir, node + ".log"), "ab") as log:
+            self.procs[node] = subprocess.Popen([GOVBUSD, "--config", self.config(node)], stdout=log, stderr=log)
         wait_until(lambda: port_open(self.ports[node]) or self.procs[node].poll() is not None, 20, node + " to listen")
         if self.procs[node].poll() is not None:
             raise AssertionError("%s exited at start:\n%s" % (node, self.log(node)))
