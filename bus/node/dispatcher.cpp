@@ -84,20 +84,22 @@ void Dispatcher::pump(TimePoint now) {
             auto accepted = d.accepted;
             OutboundMessage meta = m;
             meta.bytes.clear();
-            adapter->deliver(std::move(m), [this, meta, id, accepted](DeliveryResult r) {
-                on_result(meta, id, accepted, std::move(r));
+            std::string source = d.source;
+            adapter->deliver(std::move(m), [this, meta, source, id, accepted](DeliveryResult r) {
+                on_result(meta, source, id, accepted, std::move(r));
             });
         }
     }
 }
 
-void Dispatcher::on_result(const OutboundMessage& m, std::int64_t id, TimePoint accepted, DeliveryResult r) {
+void Dispatcher::on_result(const OutboundMessage& m, const std::string& source, std::int64_t id, TimePoint accepted,
+                           DeliveryResult r) {
     auto now = std::chrono::system_clock::now();
     switch (r.kind) {
         case DeliveryResult::Kind::delivered:
             if (auto s = journal_.delivered(id); !s) GOVBUS_LOG(error, "journal: " << s.problem().to_string());
             GOVBUS_LOG(debug, "delivered " << m.type << " " << m.message_id << " to " << m.destination);
-            record("delivered", m, nullptr, accepted);
+            record("delivered", m, source, nullptr, accepted);
             break;
         case DeliveryResult::Kind::retry: {
             auto d = journal_.failed(id, r.reason, now);
@@ -106,11 +108,11 @@ void Dispatcher::on_result(const OutboundMessage& m, std::int64_t id, TimePoint 
             } else if (d->dead_lettered) {
                 GOVBUS_LOG(warn, "dead-lettered " << m.message_id << " for " << m.destination << " after "
                                                   << d->attempts << " attempts: " << r.reason.to_string());
-                record("dead_lettered", m, &r.reason, accepted);
+                record("dead_lettered", m, source, &r.reason, accepted);
             } else {
                 GOVBUS_LOG(info, "retrying " << m.message_id << " to " << m.destination << " (attempt "
                                              << d->attempts << "): " << r.reason.to_string());
-                record("retried", m, &r.reason, accepted);
+                record("retried", m, source, &r.reason, accepted);
             }
             break;
         }
@@ -118,20 +120,21 @@ void Dispatcher::on_result(const OutboundMessage& m, std::int64_t id, TimePoint 
             if (auto s = journal_.rejected(id, r.reason, now); !s)
                 GOVBUS_LOG(error, "journal: " << s.problem().to_string());
             GOVBUS_LOG(warn, m.destination << " refused " << m.message_id << ": " << r.reason.to_string());
-            record("dead_lettered", m, &r.reason, accepted);
+            record("dead_lettered", m, source, &r.reason, accepted);
             break;
     }
     wake();
 }
 
-void Dispatcher::record(const std::string& event, const OutboundMessage& m, const Problem* reason,
-                        TimePoint accepted) {
+void Dispatcher::record(const std::string& event, const OutboundMessage& m, const std::string& source,
+                        const Problem* reason, TimePoint accepted) {
     if (!events_) return;
     ExchangeEvent e;
     e.event = event;
     e.message_id = m.message_id;
     e.case_number = m.case_number;
     e.type = m.type;
+    e.source = source;
     e.destination = m.destination;
     if (reason) {
         e.reason_code = reason->code;

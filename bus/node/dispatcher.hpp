@@ -33,8 +33,10 @@ public:
 private:
     void run();
     void pump(TimePoint now);
-    void on_result(const OutboundMessage& m, std::int64_t id, TimePoint accepted, DeliveryResult r);
-    void record(const std::string& event, const OutboundMessage& m, const Problem* reason, TimePoint accepted);
+    void on_result(const OutboundMessage& m, const std::string& source, std::int64_t id, TimePoint accepted,
+                   DeliveryResult r);
+    void record(const std::string& event, const OutboundMessage& m, const std::string& source, const Problem* reason,
+                TimePoint accepted);
 
     Journal& journal_;
     AdapterFor adapter_for_;

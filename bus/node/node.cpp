@@ -218,6 +218,7 @@ void Node::Impl::handle(const InboundMessage& msg, const InboundDone& done) {
     }
     auto d = std::make_shared<IntakeDecision>(std::move(decision.value()));
     const Envelope& env = d->envelope;
+    record("received", &env, msg, nullptr);
     if (d->path_key.rfind("reply:", 0) == 0) journal_->remember_case_path(d->path_key, d->origin);
 
     Accept a;
@@ -248,8 +249,9 @@ void Node::Impl::handle(const InboundMessage& msg, const InboundDone& done) {
         }
         GOVBUS_LOG(debug, "accepted " << d->envelope.type << " " << d->envelope.id << " from " << d->origin
                                       << " by rule " << d->rule << " to " << join(d->destinations));
-        record("accepted", &d->envelope, msg, nullptr);
-        for (const auto& dest : d->destinations) record("routed", &d->envelope, msg, nullptr, dest);
+        InboundMessage header_only{{}, msg.peer, msg.adapter};  // the digest was taken on receipt
+        record("accepted", &d->envelope, header_only, nullptr);
+        for (const auto& dest : d->destinations) record("routed", &d->envelope, header_only, nullptr, dest);
         dispatcher_->wake();
     });
 }

@@ -1,0 +1,35 @@
+// The AMQP adapter's options block (AdapterConfig.options), read and checked
+// before anything listens: a bad block is refused with the key's path.
+#pragma once
+
+#include "bus/core/problem.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <optional>
+#include <string>
+
+namespace govbus::amqp {
+
+struct TlsFiles {
+    std::string ca;    // PEM file of the CA(s) whose certificates are trusted
+    std::string cert;  // this node's certificate (PEM), presented to clients and to peers
+    std::string key;   // its private key (PEM)
+    bool require_client_cert = true;
+};
+
+struct AmqpOptions {
+    std::string listen_host = "127.0.0.1";
+    std::string listen_port = "5672";  // "0" picks a free port (see port_file)
+    int credit = 200;                  // window per incoming link
+    std::optional<TlsFiles> tls;       // set unless plain
+    bool plain = false;                // explicit opt-out of TLS, for loopback tests
+    int reconnect_max_seconds = 10;    // cap of the back-off when dialling peer nodes
+    int threads = 2;                   // threads running the Proton container
+    std::string port_file;             // when set, the listening port is written here
+};
+
+// Reads the options block; relative file names are resolved against `config_dir`.
+Result<AmqpOptions> read_options(const YAML::Node& options, const std::string& config_dir);
+
+}  // namespace govbus::amqp
