@@ -12,6 +12,8 @@
 #include <proton/source.hpp>
 #include <proton/target.hpp>
 #include <proton/tracker.hpp>
+#include <proton/transport.hpp>
+#include <proton/work_queue.hpp>
 
 #include <deque>
 #include <map>
@@ -47,14 +49,21 @@ public:
     }
     void on_message(proton::delivery& d, proton::message& m) override {
         waiting_.emplace_back(d, m);
-        flush();
+        // Proton writes out only the connection whose event is running: work
+        // for the other connection goes through its work queue.
+        if (out_) out_.work_queue().add([this] { flush(); });
     }
     void on_sendable(proton::sender&) override { flush(); }
+    // A probe that connects and hangs up is not an error worth stopping for.
+    void on_transport_error(proton::transport&) override {}
+    void on_error(const proton::error_condition&) override {}
+
     void on_tracker_accept(proton::tracker& t) override {
         auto it = pending_.find(t);
         if (it == pending_.end()) return;
-        it->second.accept();
+        proton::delivery d = it->second;
         pending_.erase(it);
+        d.work_queue().add([d]() mutable { d.accept(); });
     }
 
 private:

@@ -8,6 +8,7 @@
 #include "bus/codec/codec.hpp"
 #include "tools/common/bus_client.hpp"
 #include "tools/common/child_process.hpp"
+#include "tools/common/node_key.hpp"
 #include "tools/common/sample_messages.hpp"
 
 #include <boost/program_options.hpp>
@@ -109,7 +110,9 @@ std::string write_node(const fs::path& dir, int port) {
                                               "  - { id: bench.receiver, region: \"510100\", send: [], receive: [case.apply] }\n";
     std::ofstream(dir / "routes.yaml") << "version: 1\nrules:\n  - name: all-to-receiver\n    match: { type: case.apply }\n"
                                            "    actions: { deliver: bench.receiver }\n";
-    std::ofstream(dir / "node.yaml") << "node: { id: city-510100, level: city, region: \"510100\", data_dir: data }\n"
+    auto key = tools::make_node_key((dir / "pki").string(), "city-510100");
+    std::ofstream(dir / "node.yaml") << "node: { id: city-510100, level: city, region: \"510100\", data_dir: data, key: "
+                                     << key.key << ", cert: " << key.cert << " }\n"
                                         "routes: routes.yaml\nendpoints: endpoints.yaml\n"
                                         "adapters:\n  amqp: { listen: \"127.0.0.1:"
                                      << port << "\", plain: true }\nlog_level: warn\n";

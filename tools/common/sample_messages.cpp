@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <ctime>
 
 namespace govbus::tools {
@@ -65,7 +66,12 @@ Envelope make_case_apply(const CaseRequest& r) {
     bool market = r.department == "market";
     e.item_code = market ? kMarketItem : kCivilItem;
     json::object form{{"事项说明", market ? "个体工商户设立登记" : "婚姻登记"}, {"经营场所", "成都市锦江区红星路二段"}};
-    if (r.form_padding) form["附言"] = std::string(r.form_padding, 'x');
+    // Form values are capped at 4096 characters by the schema: pad with several.
+    for (std::size_t left = r.form_padding, n = 1; left > 0; ++n) {
+        std::size_t chunk = std::min<std::size_t>(left, 4000);
+        form["附言" + std::to_string(n)] = std::string(chunk, 'x');
+        left -= chunk;
+    }
     json::object applicant;
     if (market) {
         applicant["legalPerson"] = json::object{{"name", "成都示例商贸有限公司"}, {"creditCode", "91350100M000100Y43"}};

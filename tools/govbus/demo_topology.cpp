@@ -1,11 +1,11 @@
 #include "tools/govbus/demo_topology.hpp"
 
 #include "tools/common/child_process.hpp"
+#include "tools/common/node_key.hpp"
 
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
-#include <thread>
 
 namespace govbus::cli {
 
@@ -66,18 +66,9 @@ DemoTopology make_demo_topology(const std::string& dir) {
     const fs::path source = GOVBUS_SOURCE_DIR;
     for (const auto& s : kNodes) t.nodes.push_back({s.id, tools::free_port(), t.dir + "/" + s.id + ".yaml"});
 
-    fs::create_directories(fs::path(t.dir) / "pki");
     for (const auto& s : kNodes) {
         // The node's key signs its exchange-log checkpoints.
-        std::string key = t.dir + "/pki/" + s.id + ".key", crt = t.dir + "/pki/" + s.id + ".crt";
-        if (!fs::exists(key)) {
-            tools::ChildProcess openssl({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                                         "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", crt, "-subj",
-                                         std::string("/CN=") + s.id, "-days", "365"},
-                                        t.dir + "/pki/openssl.log");
-            while (openssl.running()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            if (!fs::exists(crt)) throw std::runtime_error("openssl could not make a key for " + std::string(s.id));
-        }
+        auto [key, crt] = tools::make_node_key(t.dir + "/pki", s.id);
         std::ofstream out(t.dir + "/" + s.id + ".yaml");
         out << "# Written by govbus demo.\n"
             << "node:\n  id: " << s.id << "\n  level: " << s.level << "\n  region: \"" << s.region << "\"\n"
