@@ -10,6 +10,7 @@
 #include "tools/common/child_process.hpp"
 #include "tools/common/sample_messages.hpp"
 #include "tools/govbus/command.hpp"
+#include "tools/govbus/command_options.hpp"
 #include "tools/govbus/demo_topology.hpp"
 
 #include <boost/program_options.hpp>
@@ -52,15 +53,7 @@ int run(const std::vector<std::string>& args) {
         "dir", po::value(&dir), "run directory (default: ./demo-run)")(
         "timeout", po::value(&timeout_s)->default_value(300), "seconds to wait for all results")(
         "keep", po::bool_switch(&keep), "leave the nodes running until Enter is pressed");
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(opts).run(), vm);
-        if (vm.count("help")) return std::cout << opts, 0;
-        po::notify(vm);
-    } catch (const po::error& e) {
-        std::cerr << "govbus demo: " << e.what() << "\n" << opts;
-        return 2;
-    }
+    if (auto exit = parse_command_options("demo", args, opts)) return *exit;
     auto codec = std::make_unique<codec::Codec>();
 
     DemoTopology topo = make_demo_topology(dir.empty() ? "demo-run" : dir);

@@ -7,6 +7,7 @@
 #include "tools/common/bus_client.hpp"
 #include "tools/common/sample_messages.hpp"
 #include "tools/govbus/command.hpp"
+#include "tools/govbus/command_options.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -68,15 +69,7 @@ int run(const std::vector<std::string>& args) {
         "delay-ms", po::value(&delay_ms)->default_value(100), "time between accept, process and result")(
         "ca", po::value(&ca), "CA certificate (TLS)")("cert", po::value(&cert), "client certificate (TLS)")(
         "key", po::value(&key), "client key (TLS)");
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(opts).run(), vm);
-        if (vm.count("help")) return std::cout << opts, 0;
-        po::notify(vm);
-    } catch (const po::error& e) {
-        std::cerr << "govbus dept-sim: " << e.what() << "\n" << opts;
-        return 2;
-    }
+    if (auto exit = parse_command_options("dept-sim", args, opts)) return *exit;
     auto codec = std::make_unique<codec::Codec>();
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);

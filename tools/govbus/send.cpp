@@ -2,6 +2,7 @@
 // the node settled each (accepted, or rejected with its reason code).
 #include "tools/common/bus_client.hpp"
 #include "tools/govbus/command.hpp"
+#include "tools/govbus/command_options.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -25,15 +26,8 @@ int run(const std::vector<std::string>& args) {
         "file", po::value(&files), "envelope files (XML or JSON)");
     po::positional_options_description pos;
     pos.add("file", -1);
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
-        if (vm.count("help")) return std::cout << "usage: govbus send --url URL --as ENDPOINT FILE...\n" << opts, 0;
-        po::notify(vm);
-    } catch (const po::error& e) {
-        std::cerr << "govbus send: " << e.what() << "\n" << opts;
-        return 2;
-    }
+    if (auto exit = parse_command_options("send", args, opts, &pos, "usage: govbus send --url URL --as ENDPOINT FILE...\n"))
+        return *exit;
     if (files.empty()) return std::cerr << "govbus send: name at least one envelope file\n", 2;
     tools::BusClient client({url, endpoint, false, 0, ca, cert, key});
     if (auto st = client.connect(std::chrono::seconds(10)); !st) {
