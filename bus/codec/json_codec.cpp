@@ -1,0 +1,143 @@
+// Decoding the JSON envelope: capped parse, validation against the envelope
+// schema, then the payload against the schema its header names, then the
+// model (payload as boost::json) and the data rules.
+#include "bus/codec/json_codec.hpp"
+
+#include "bus/codec/header_rules.hpp"
+#include "bus/codec/json_schema_problem.hpp"
+#include "bus/codec/schema_walk.hpp"
+
+#include <boost/json.hpp>
+
+namespace govbus::codec {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string text(const rapidjson::Value& object, const char* name) {
+    if (!object.IsObject()) return {};
+    auto it = object.FindMember(name);
+    return it != object.MemberEnd() && it->value.IsString()
+               ? std::string(it->value.GetString(), it->value.GetStringLength())
+               : std::string();
+}
+
+const rapidjson::Value& member(const rapidjson::Value& object, const char* name) {
+    static const rapidjson::Value null;
+    if (!object.IsObject()) return null;
+    auto it = object.FindMember(name);
+    return it == object.MemberEnd() ? null : it->value;
+}
+
+json::value to_boost(const rapidjson::Value& v) {
+    switch (v.GetType()) {
+        case rapidjson::kNullType: return nullptr;
+        case rapidjson::kFalseType: return false;
+        case rapidjson::kTrueType: return true;
+        case rapidjson::kStringType: return json::string(std::string_view(v.GetString(), v.GetStringLength()));
+        case rapidjson::kNumberType:
+            if (v.IsInt64()) return v.GetInt64();
+            if (v.IsUint64()) return v.GetUint64();
+            return v.GetDouble();
+        case rapidjson::kArrayType: {
+            json::array a;
+            a.reserve(v.Size());
+            for (const auto& e : v.GetArray()) a.push_back(to_boost(e));
+            return a;
+        }
+        case rapidjson::kObjectType: {
+            json::object o;
+            o.reserve(v.MemberCount());
+            for (const auto& m : v.GetObject())
+                o[std::string_view(m.name.GetString(), m.name.GetStringLength())] = to_boost(m.value);
+            return o;
+        }
+    }
+    return nullptr;
+}
+
+Envelope read_envelope(const rapidjson::Document& doc) {
+    Envelope env;
+    env.content_type = "application/json";
+    const auto& h = member(doc, "header");
+    env.id = text(h, "id");
+    env.correlation_id = text(h, "correlationId");
+    env.case_number = text(h, "caseNumber");
+    env.type = text(h, "type");
+    env.schema_version = text(h, "schemaVersion");
+    env.source = text(h, "source");
+    const auto& d = member(h, "destination");
+    env.destination = {text(d, "endpoint"), text(d, "region"), text(d, "department")};
+    env.region = text(h, "region");
+    env.item_code = text(h, "itemCode");
+    env.created = text(h, "created");
+    env.expires = text(h, "expires");
+    if (const auto& p = member(h, "priority"); p.IsInt()) env.priority = p.GetInt();
+    const auto& s = member(doc, "security");
+    env.security = {text(s, "suite"), text(s, "signature"), text(s, "signer"), text(s, "encrypted"),
+                    text(s, "recipient")};
+    if (const auto& hops = member(doc, "hops"); hops.IsArray())
+        for (const auto& hop : hops.GetArray())
+            env.hops.push_back({text(hop, "node"), text(hop, "time"), text(hop, "signature")});
+    return env;
+}
+
+Problem located(Problem p, std::string_view bytes) {
+    std::tie(p.line, p.column) = locate_pointer(bytes, p.field);
+    return p;
+}
+
+}  // namespace
+
+Result<Envelope> JsonCodec::decode(std::string_view bytes) const {
+    auto parsed = read_json(bytes, limits_);
+    if (!parsed) return parsed.problems();
+    const rapidjson::Document& doc = **parsed;
+    if (!doc.IsObject())
+        return make_problem("schema.invalid", "the message must be a JSON object with header and payload members",
+                            "", 1, 1);
+    {
+        rapidjson::SchemaValidator validator(*schemas_.envelope().compiled);
+        if (!doc.Accept(validator))
+            return schema_problem(validator, schemas_.envelope(), doc, "", bytes, "envelope 1.0");
+    }
+    Envelope env = read_envelope(doc);
+    const PayloadSchema* payload_schema = schemas_.payload(env.type, env.schema_version);
+    if (!payload_schema)
+        return located(make_problem("schema.unknown_type",
+                                    "message type '" + env.type + "' version '" + env.schema_version +
+                                        "' has no schema here; use one of the types in docs/integrator.md",
+                                    "/header/type"),
+                       bytes);
+
+    const bool has_payload = doc.HasMember("payload");
+    if (!has_payload && env.security.encrypted.empty())
+        return make_problem("schema.invalid",
+                            "the envelope has neither a payload nor security.encrypted; add the payload for type " +
+                                env.type,
+                            "/payload");
+    if (has_payload && !env.security.encrypted.empty())
+        return located(make_problem("schema.invalid",
+                                    "the envelope has both a clear payload and an encrypted one; send only one",
+                                    "/payload"),
+                       bytes);
+
+    Problems problems;
+    for (auto& p : check_header_rules(env)) problems.push_back(located(std::move(p), bytes));
+    if (has_payload) {
+        const rapidjson::Value& payload = doc["payload"];
+        rapidjson::SchemaValidator validator(*payload_schema->json.compiled);
+        if (!payload.Accept(validator))
+            return schema_problem(validator, payload_schema->json, payload, "/payload", bytes,
+                                  "payload " + env.type + " " + env.schema_version);
+        env.payload = to_boost(payload);
+        for (auto& p : check_payload_rules(payload_schema->json.tree, env.payload, "/payload"))
+            problems.push_back(located(std::move(p), bytes));
+    }
+    for (const auto& p : problems)
+        if (!p.warning) return problems;
+    return Result<Envelope>(std::move(env)).with_warnings(std::move(problems));
+}
+
+}  // namespace govbus::codec

@@ -1,0 +1,213 @@
+#include "bus/codec/json_reader.hpp"
+
+#include "bus/codec/schema_walk.hpp"
+#include "bus/codec/text_position.hpp"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
+
+#include <string>
+#include <vector>
+
+namespace govbus::codec {
+
+namespace {
+
+constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+
+// Where the reader is: one frame per open object or array.
+class PathTracker {
+public:
+    struct Frame {
+        bool object;
+        std::size_t next_index = 0;
+        std::string token;               // current member name or element index
+        bool has_token = false;
+        std::vector<std::string> names;  // member names seen (objects)
+    };
+
+    // Called before every value: inside an array the value gets the next index.
+    void value() {
+        if (frames_.empty() || frames_.back().object) return;
+        frames_.back().token = std::to_string(frames_.back().next_index++);
+        frames_.back().has_token = true;
+    }
+    void open(bool object) {
+        frames_.emplace_back();
+        frames_.back().object = object;
+    }
+    void close() { frames_.pop_back(); }
+    // Returns false when the name was already used in this object.
+    bool key(const char* s, rapidjson::SizeType n) {
+        Frame& f = frames_.back();
+        f.token.assign(s, n);
+        f.has_token = true;
+        for (const auto& seen : f.names)
+            if (seen == f.token) return false;
+        f.names.push_back(f.token);
+        return true;
+    }
+    std::size_t depth() const { return frames_.size(); }
+    std::string pointer() const {
+        std::string p;
+        for (const auto& f : frames_)
+            if (f.has_token) p += "/" + pointer_token(f.token);
+        return p;
+    }
+
+private:
+    std::vector<Frame> frames_;
+};
+
+// Forwards SAX events to the document while enforcing the caps.
+template <class Out>
+class CappedHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, CappedHandler<Out>> {
+public:
+    CappedHandler(Out& out, const rapidjson::StringStream& in, std::string_view text, const JsonLimits& limits)
+        : out_(out), in_(in), text_(text), limits_(limits) {}
+
+    bool Null() { return path_.value(), out_.Null(); }
+    bool Bool(bool b) { return path_.value(), out_.Bool(b); }
+    bool Int(int i) { return path_.value(), out_.Int(i); }
+    bool Uint(unsigned u) { return path_.value(), out_.Uint(u); }
+    bool Int64(int64_t i) { return path_.value(), out_.Int64(i); }
+    bool Uint64(uint64_t u) { return path_.value(), out_.Uint64(u); }
+    bool Double(double d) { return path_.value(), out_.Double(d); }
+    bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return path_.value(), out_.RawNumber(s, n, copy); }
+    bool String(const char* s, rapidjson::SizeType n, bool copy) { return path_.value(), out_.String(s, n, copy); }
+    bool StartObject() { return open(true) && out_.StartObject(); }
+    bool StartArray() { return open(false) && out_.StartArray(); }
+    bool EndObject(rapidjson::SizeType n) { return path_.close(), out_.EndObject(n); }
+    bool EndArray(rapidjson::SizeType n) { return path_.close(), out_.EndArray(n); }
+    bool Key(const char* s, rapidjson::SizeType n, bool copy) {
+        if (!path_.key(s, n)) {
+            fail("json.duplicate_key",
+                 "member '" + std::string(s, n) + "' appears twice in the same object; keep one (a signed message "
+                 "must have one meaning)");
+            return false;
+        }
+        return out_.Key(s, n, copy);
+    }
+
+    const Problems& problems() const { return problems_; }
+
+private:
+    bool open(bool object) {
+        path_.value();
+        path_.open(object);
+        if (static_cast<int>(path_.depth()) > limits_.max_depth) {
+            fail("json.too_deep", "objects and arrays are nested more than " + std::to_string(limits_.max_depth) +
+                                      " deep; govbus messages are far shallower, so flatten the payload");
+            return false;
+        }
+        return true;
+    }
+    void fail(const char* code, std::string message) {
+        auto [line, column] = line_column(text_, in_.Tell());
+        problems_.push_back(make_problem(code, std::move(message), path_.pointer(), line, column));
+    }
+
+    Out& out_;
+    const rapidjson::StringStream& in_;
+    std::string_view text_;
+    JsonLimits limits_;
+    PathTracker path_;
+    Problems problems_;
+};
+
+// Document::Populate() drives this: the reader's events go through the caps into the document.
+class CappedParse {
+public:
+    CappedParse(std::string_view text, const JsonLimits& limits) : text_(text), limits_(limits) {}
+
+    template <class Out>
+    bool operator()(Out& document) {
+        // RapidJSON reads up to a NUL; the message is a string_view, so copy once with a terminator.
+        std::string copy(text_);
+        rapidjson::StringStream in(copy.c_str());
+        CappedHandler<Out> handler(document, in, text_, limits_);
+        rapidjson::Reader reader;
+        reader.Parse<kFlags>(in, handler);
+        if (!handler.problems().empty()) {
+            problems = handler.problems();
+            return false;
+        }
+        if (reader.HasParseError()) {
+            auto [line, column] = line_column(text_, reader.GetErrorOffset());
+            problems.push_back(make_problem(
+                "json.malformed",
+                std::string("the message is not valid JSON: ") + rapidjson::GetParseError_En(reader.GetParseErrorCode()) +
+                    " Fix the text at this position.",
+                {}, line, column));
+            return false;
+        }
+        if (copy.size() != text_.size()) {
+            problems.push_back(make_problem("json.malformed", "the message contains a NUL character; JSON text must not"));
+            return false;
+        }
+        return true;
+    }
+
+    Problems problems;
+
+private:
+    std::string_view text_;
+    JsonLimits limits_;
+};
+
+// Stops the reader at the member or element a pointer names.
+class PointerFinder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PointerFinder> {
+public:
+    PointerFinder(std::string target, const rapidjson::StringStream& in) : target_(std::move(target)), in_(in) {}
+    bool Default() { return value(); }
+    bool String(const char*, rapidjson::SizeType, bool) { return value(); }
+    bool StartObject() { return value() && (path_.open(true), true); }
+    bool StartArray() { return value() && (path_.open(false), true); }
+    bool EndObject(rapidjson::SizeType) { return path_.close(), true; }
+    bool EndArray(rapidjson::SizeType) { return path_.close(), true; }
+    bool Key(const char* s, rapidjson::SizeType n, bool) {
+        path_.key(s, n);
+        return !hit();
+    }
+    std::size_t offset = 0;
+
+private:
+    bool value() {
+        path_.value();
+        return !hit();
+    }
+    bool hit() {
+        if (path_.pointer() != target_) return false;
+        offset = in_.Tell();
+        return true;
+    }
+    std::string target_;
+    const rapidjson::StringStream& in_;
+    PathTracker path_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<rapidjson::Document>> read_json(std::string_view bytes, const JsonLimits& limits) {
+    if (bytes.size() > limits.max_bytes)
+        return make_problem("json.too_large", "the message has " + std::to_string(bytes.size()) +
+                                                  " bytes, more than the limit of " + std::to_string(limits.max_bytes) +
+                                                  "; send large files by reference (name + digest)");
+    auto doc = std::make_unique<rapidjson::Document>();
+    CappedParse parse(bytes, limits);
+    doc->Populate(parse);
+    if (!parse.problems.empty()) return std::move(parse.problems);
+    return doc;
+}
+
+std::pair<int, int> locate_pointer(std::string_view bytes, std::string_view pointer) {
+    if (pointer.empty()) return {1, 1};
+    std::string copy(bytes);
+    rapidjson::StringStream in(copy.c_str());
+    PointerFinder finder{std::string(pointer), in};
+    rapidjson::Reader reader;
+    reader.Parse<rapidjson::kParseIterativeFlag>(in, finder);
+    return finder.offset ? line_column(bytes, finder.offset) : std::pair<int, int>{0, 0};
+}
+
+}  // namespace govbus::codec

@@ -1,0 +1,72 @@
+#include "bus/codec/schema_set.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace govbus::codec {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read schema " + p.string());
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+JsonSchema load_json_schema(const fs::path& p) {
+    JsonSchema s;
+    std::string text = read_file(p);
+    s.source = std::make_unique<rapidjson::Document>();
+    s.source->Parse(text.data(), text.size());
+    if (s.source->HasParseError() || !s.source->IsObject())
+        throw std::runtime_error("schema " + p.string() + " is not a JSON object");
+    s.compiled = std::make_unique<rapidjson::SchemaDocument>(*s.source);
+    s.tree = boost::json::parse(text);
+    return s;
+}
+
+}  // namespace
+
+SchemaSet::SchemaSet(const fs::path& dir) : dir_(dir) {
+    envelope_ = load_json_schema(dir / "envelope" / "1.0" / "envelope.schema.json");
+    if (!fs::exists(envelope_xsd())) throw std::runtime_error("missing " + envelope_xsd().string());
+    const fs::path payload_dir = dir / "payload";
+    if (!fs::is_directory(payload_dir)) throw std::runtime_error("missing schema directory " + payload_dir.string());
+    for (const auto& type_dir : fs::directory_iterator(payload_dir)) {
+        if (!type_dir.is_directory()) continue;
+        for (const auto& version_dir : fs::directory_iterator(type_dir.path())) {
+            const fs::path json = version_dir.path() / "payload.schema.json";
+            if (!fs::exists(json)) continue;
+            PayloadSchema p;
+            p.type = type_dir.path().filename().string();
+            p.version = version_dir.path().filename().string();
+            p.xml_namespace = "urn:govbus:payload:" + p.type + ":" + p.version;
+            p.xsd = version_dir.path() / "payload.xsd";
+            if (!fs::exists(p.xsd)) throw std::runtime_error("missing " + p.xsd.string());
+            p.json = load_json_schema(json);
+            const auto& obj = p.json.tree.as_object();
+            if (!obj.contains("title") || !obj.at("title").is_string())
+                throw std::runtime_error(json.string() + ": \"title\" must name the XML root element");
+            p.root = std::string(obj.at("title").as_string());
+            if (!obj.contains("id") || obj.at("id").as_string() != p.xml_namespace)
+                throw std::runtime_error(json.string() + ": \"id\" must be " + p.xml_namespace);
+            payloads_.emplace(p.type + "/" + p.version, std::move(p));
+        }
+    }
+}
+
+fs::path SchemaSet::envelope_xsd() const { return dir_ / "envelope" / "1.0" / "envelope.xsd"; }
+
+const PayloadSchema* SchemaSet::payload(const std::string& type, const std::string& version) const {
+    auto it = payloads_.find(type + "/" + version);
+    return it == payloads_.end() ? nullptr : &it->second;
+}
+
+}  // namespace govbus::codec

@@ -1,0 +1,52 @@
+// The schemas a Codec validates against, loaded once from a schema directory:
+// the envelope and every payload type/version found under
+// payload/<type>/<version>/payload.schema.json (+ payload.xsd beside it).
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <rapidjson/document.h>
+#include <rapidjson/schema.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace govbus::codec {
+
+// One JSON Schema, compiled for RapidJSON's validator and kept as a
+// boost::json tree for the codec's own walks (XML mapping, data rules).
+struct JsonSchema {
+    std::unique_ptr<rapidjson::Document> source;
+    std::unique_ptr<rapidjson::SchemaDocument> compiled;
+    boost::json::value tree;
+};
+
+struct PayloadSchema {
+    std::string type;        // "case.apply"
+    std::string version;     // "1.0"
+    std::string xml_namespace;  // "urn:govbus:payload:case.apply:1.0"
+    std::string root;        // XML root element, the JSON Schema's "title": "caseApply"
+    std::filesystem::path xsd;
+    JsonSchema json;
+};
+
+class SchemaSet {
+public:
+    // Throws std::runtime_error naming the file when a schema is missing or broken (start-up).
+    explicit SchemaSet(const std::filesystem::path& dir);
+
+    const std::filesystem::path& dir() const { return dir_; }
+    const JsonSchema& envelope() const { return envelope_; }
+    std::filesystem::path envelope_xsd() const;
+    // Null when no schema exists for this type and version.
+    const PayloadSchema* payload(const std::string& type, const std::string& version) const;
+    const std::map<std::string, PayloadSchema>& payloads() const { return payloads_; }
+
+private:
+    std::filesystem::path dir_;
+    JsonSchema envelope_;
+    std::map<std::string, PayloadSchema> payloads_;  // key "type/version"
+};
+
+}  // namespace govbus::codec

@@ -1,0 +1,229 @@
+#include "bus/codec/xml_reader.hpp"
+
+#include "bus/codec/text_position.hpp"
+#include "bus/codec/xerces_runtime.hpp"
+
+#include <xercesc/dom/DOMException.hpp>
+#include <xercesc/framework/MemBufInputSource.hpp>
+#include <xercesc/util/XMLResourceIdentifier.hpp>
+#include <xercesc/framework/XMLPScanToken.hpp>
+#include <xercesc/internal/XMLScanner.hpp>
+#include <xercesc/parsers/XercesDOMParser.hpp>
+#include <xercesc/sax/Locator.hpp>
+#include <xercesc/util/SecurityManager.hpp>
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace govbus::codec {
+
+using namespace xercesc;
+
+namespace {
+
+constexpr std::size_t kMaxReportedProblems = 20;
+
+// Where the first DOCTYPE would be: after the BOM, XML declaration, comments,
+// processing instructions and white space of the prolog (XML 1.0 §2.8). The
+// only place XML allows one, so finding none here means there is none.
+std::size_t find_doctype(std::string_view s) {
+    std::size_t i = s.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    while (i < s.size()) {
+        char c = s[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            ++i;
+        } else if (s.compare(i, 2, "<?") == 0) {
+            auto end = s.find("?>", i + 2);
+            if (end == std::string_view::npos) return std::string_view::npos;
+            i = end + 2;
+        } else if (s.compare(i, 4, "<!--") == 0) {
+            auto end = s.find("-->", i + 4);
+            if (end == std::string_view::npos) return std::string_view::npos;
+            i = end + 3;
+        } else {
+            return s.compare(i, 9, "<!DOCTYPE") == 0 ? i : std::string_view::npos;
+        }
+    }
+    return std::string_view::npos;
+}
+
+}  // namespace
+
+// XercesDOMParser with the caps and bookkeeping a message parser needs.
+class GuardedParser : public XercesDOMParser {
+public:
+    GuardedParser(const XmlLimits& limits, XMLGrammarPool* pool)
+        : XercesDOMParser(nullptr, XMLPlatformUtils::fgMemoryManager, pool), limits_(limits) {
+        security_.setEntityExpansionLimit(100);
+        setSecurityManager(&security_);
+        setLoadExternalDTD(false);
+        setSkipDTDValidation(true);
+        setCreateEntityReferenceNodes(false);
+        setDoXInclude(false);
+        setDoNamespaces(true);
+        setCreateCommentNodes(false);
+        setLoadSchema(false);  // never fetch xsi:schemaLocation: only our cached grammars count
+        setExitOnFirstFatalError(true);
+        getScanner()->setDisallowDTD(true);  // what DOMLSParser's "disallow-doctype" sets
+        if (pool) {
+            setDoSchema(true);
+            setValidationScheme(Val_Always);
+            setValidationSchemaFullChecking(false);
+            useCachedGrammarInParse(true);  // XercesDOMParser spells setUseCachedGrammarInParse this way
+            setHandleMultipleImports(true);
+        } else {
+            setDoSchema(false);
+            setValidationScheme(Val_Never);
+        }
+    }
+
+    bool stopped() const { return stopped_; }
+    bool fatal() const { return fatal_; }
+    Problems take_problems() { return std::move(problems_); }
+    std::pair<int, int> position(const DOMNode* n) const {
+        auto it = positions_.find(n);
+        return it == positions_.end() ? std::pair<int, int>{0, 0} : it->second;
+    }
+
+    void startElement(const XMLElementDecl& decl, const unsigned int url, const XMLCh* const prefix,
+                      const RefVectorOf<XMLAttr>& attrs, const XMLSize_t attr_count, const bool empty,
+                      const bool root) override {
+        // The base class calls endElement() itself for an empty-element tag, so
+        // the path is pushed first and the new node found as the parent's last child.
+        DOMNode* parent = fCurrentParent;
+        path_.push_back(to_utf8(decl.getElementName()->getRawName()));
+        const Locator* at = getScanner()->getLocator();
+        const int line = static_cast<int>(at->getLineNumber()), column = static_cast<int>(at->getColumnNumber());
+        if (static_cast<int>(path_.size()) > limits_.max_depth && !stopped_)
+            stop(make_problem("xml.too_deep",
+                              "elements are nested more than " + std::to_string(limits_.max_depth) +
+                                  " deep; govbus messages are far shallower, so flatten the payload",
+                              xpath(), line, column));
+        else if (attr_count > static_cast<XMLSize_t>(limits_.max_attributes) && !stopped_)
+            stop(make_problem("xml.too_many_attributes",
+                              "an element has " + std::to_string(attr_count) + " attributes, at most " +
+                                  std::to_string(limits_.max_attributes) + " are accepted",
+                              xpath(), line, column));
+        XercesDOMParser::startElement(decl, url, prefix, attrs, attr_count, empty, root);
+        if (parent && parent->getLastChild()) positions_.emplace(parent->getLastChild(), std::pair<int, int>{line, column});
+    }
+
+    void endElement(const XMLElementDecl& decl, const unsigned int url, const bool root,
+                    const XMLCh* const prefix) override {
+        XercesDOMParser::endElement(decl, url, root, prefix);
+        if (!path_.empty()) path_.pop_back();
+    }
+
+    void error(const unsigned int, const XMLCh* const, const XMLErrorReporter::ErrTypes type,
+               const XMLCh* const text, const XMLCh* const, const XMLCh* const, const XMLFileLoc line,
+               const XMLFileLoc column) override {
+        if (type == XMLErrorReporter::ErrType_Warning || problems_.size() >= kMaxReportedProblems) return;
+        const int l = static_cast<int>(line), c = static_cast<int>(column);
+        std::string what = to_utf8(text);
+        if (type == XMLErrorReporter::ErrType_Fatal) {
+            fatal_ = true;
+            if (what.find("DOCTYPE") != std::string::npos || what.find("DTD") != std::string::npos)
+                problems_.push_back(make_problem("xml.doctype", "the message has a DOCTYPE (" + what +
+                                                                    "); govbus messages must not declare a DTD or entities",
+                                                 {}, l, c));
+            else
+                problems_.push_back(make_problem("xml.malformed",
+                                                 "the message is not well-formed XML: " + what +
+                                                     "; fix the markup at this position",
+                                                 xpath(), l, c));
+            return;
+        }
+        problems_.push_back(make_problem("schema.invalid",
+                                         "the message does not match its schema: " + what +
+                                             "; see docs/integrator.md for the field",
+                                         xpath(), l, c));
+    }
+
+    // Refuses every external resource (DTD subsets, entities, schemas, XIncludes)
+    // with an empty input, in case a future setting lets a request through.
+    // Xerces takes ownership of the returned source.
+    InputSource* resolveEntity(XMLResourceIdentifier* id) override {
+        static const XMLByte nothing[1] = {0};
+        return new MemBufInputSource(nothing, 0, id->getSystemId() ? id->getSystemId() : u"refused", false);
+    }
+
+private:
+    std::string xpath() const {
+        std::string p;
+        for (const auto& n : path_) p += "/" + n;
+        return p;
+    }
+    void stop(Problem p) {
+        stopped_ = true;
+        fatal_ = true;
+        problems_.insert(problems_.begin(), std::move(p));
+    }
+
+    XmlLimits limits_;
+    SecurityManager security_;
+    std::vector<std::string> path_;
+    std::unordered_map<const DOMNode*, std::pair<int, int>> positions_;
+    Problems problems_;
+    bool stopped_ = false;
+    bool fatal_ = false;
+};
+
+ParsedXml::ParsedXml() = default;
+ParsedXml::ParsedXml(ParsedXml&&) noexcept = default;
+ParsedXml& ParsedXml::operator=(ParsedXml&&) noexcept = default;
+ParsedXml::~ParsedXml() = default;
+
+DOMDocument* ParsedXml::document() const { return fatal || !parser_ ? nullptr : parser_->getDocument(); }
+
+std::pair<int, int> ParsedXml::position(const DOMNode* element) const {
+    return parser_ ? parser_->position(element) : std::pair<int, int>{0, 0};
+}
+
+ParsedXml read_xml(std::string_view bytes, const XmlLimits& limits, XMLGrammarPool* pool) {
+    ensure_xerces();
+    ParsedXml out;
+    if (bytes.size() > limits.max_bytes) {
+        out.fatal = true;
+        out.problems.push_back(make_problem("xml.too_large", "the message has " + std::to_string(bytes.size()) +
+                                                                 " bytes, more than the limit of " +
+                                                                 std::to_string(limits.max_bytes) +
+                                                                 "; send large files by reference (name + digest)"));
+        return out;
+    }
+    if (auto at = find_doctype(bytes); at != std::string_view::npos) {
+        auto [line, column] = line_column(bytes, at);
+        out.fatal = true;
+        out.problems.push_back(make_problem("xml.doctype",
+                                            "the message has a DOCTYPE; govbus messages must not declare a DTD or "
+                                            "entities: remove it",
+                                            {}, line, column));
+        return out;
+    }
+    out.parser_ = std::make_unique<GuardedParser>(limits, pool);
+    MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(), u"message", false);
+    GuardedParser& parser = *out.parser_;
+    try {
+        // Progressive parsing, so a cap stops the scan at the element that broke it.
+        XMLPScanToken token;
+        bool more = parser.parseFirst(source, token);
+        while (more && !parser.stopped()) more = parser.parseNext(token);
+        if (parser.stopped()) parser.parseReset(token);
+    } catch (const XMLException& e) {
+        out.problems.push_back(make_problem("xml.malformed", "the message could not be read: " + to_utf8(e.getMessage())));
+        out.fatal = true;
+    } catch (const DOMException& e) {
+        out.problems.push_back(make_problem("xml.malformed", "the message could not be read: " + to_utf8(e.getMessage())));
+        out.fatal = true;
+    }
+    Problems found = parser.take_problems();
+    out.problems.insert(out.problems.end(), found.begin(), found.end());
+    out.fatal = out.fatal || parser.fatal();
+    if (!out.fatal && !parser.getDocument()) {
+        out.fatal = true;
+        out.problems.push_back(make_problem("xml.malformed", "the message has no root element"));
+    }
+    return out;
+}
+
+}  // namespace govbus::codec
