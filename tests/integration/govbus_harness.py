@@ -73,8 +73,10 @@ def case_number(sequence, region="510000"):
 class Topology:
     """Four nodes in a temporary directory. Use as a context manager."""
 
-    def __init__(self, extra_config=None):
+    def __init__(self, extra_config=None, routes=None):
+        """routes: {node id: route table file} to use instead of routes/<table>."""
         self.dir = tempfile.mkdtemp(prefix="govbus-it-")
+        self.routes = routes or {}
         self.ports = {n[0]: free_port() for n in NODES}
         self.procs = {}
         self.extra = extra_config or {}
@@ -105,7 +107,7 @@ class Topology:
         lines = [
             "node: { id: %s, level: %s, region: \"%s\", data_dir: data/%s, key: %s, cert: %s }"
             % (node, level, region, node, key, crt),
-            "routes: %s" % os.path.join(SOURCE, "routes", routes),
+            "routes: %s" % self.routes.get(node, os.path.join(SOURCE, "routes", routes)),
             "endpoints: %s" % os.path.join(SOURCE, "etc", endpoints),
         ]
         if parent:
@@ -143,6 +145,9 @@ class Topology:
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
+
+    def signal(self, node, sig):
+        self.procs[node].send_signal(sig)
 
     def kill9(self, node):
         p = self.procs.pop(node)
