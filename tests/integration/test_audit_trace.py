@@ -1,0 +1,52 @@
+"""A case run through three levels is traced end to end from the exchange
+logs of the three nodes it passed (`govbus audit trace`), and every log
+verifies (`govbus audit verify`)."""
+
+import json
+import os
+import unittest
+
+from govbus_harness import Endpoint, Topology, case_answer, case_apply, govbus
+
+
+class AuditTrace(unittest.TestCase):
+    def test_one_case_is_traced_across_province_and_city_logs(self):
+        with Topology() as topo:
+            topo.start_all()
+            portal = Endpoint(topo.url("province-510000"), "sc.portal")
+            dept = Endpoint(topo.url("city-510100"), "cd.market")
+            apply = case_apply(31)
+            portal.send(apply)
+            got, _ = dept.receive()
+            dept.send(case_answer(got, "case.result", "cd.market"))
+            back, _ = portal.receive()
+            self.assertEqual(back["header"]["caseNumber"], apply["header"]["caseNumber"])
+            portal.close()
+            dept.close()
+            for n in list(topo.procs):
+                topo.stop(n)  # flushes each exchange log
+
+            logs = [os.path.join(topo.dir, "data", n, "exchange-log.db")
+                    for n in ("national", "province-510000", "city-510100")]
+            status, out = govbus("audit", "trace", apply["header"]["caseNumber"], *sum((["--log", l] for l in logs), []),
+                                 "--format", "json")
+            self.assertEqual(status, 0, out)
+            records = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+            nodes = {r["node_id"] for r in records}
+            self.assertEqual(nodes, {"province-510000", "city-510100"}, "the national node never saw this case")
+            events = [(r["node_id"], r["event"], r["type"]) for r in records]
+            # Down: province receives and delivers to the city, which delivers to the department.
+            self.assertIn(("province-510000", "delivered", "case.apply"), events)
+            self.assertIn(("city-510100", "delivered", "case.apply"), events)
+            # Up: the result passes the city and reaches the portal through the province.
+            self.assertIn(("city-510100", "received", "case.result"), events)
+            self.assertIn(("province-510000", "delivered", "case.result"), events)
+            times = [r["time"] for r in records]
+            self.assertEqual(times, sorted(times), "one timeline, ordered by time")
+            for log in logs:
+                status, out = govbus("audit", "verify", "--log", log)
+                self.assertEqual(status, 0, out)
+
+
+if __name__ == "__main__":
+    unittest.main()
