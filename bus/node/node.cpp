@@ -64,7 +64,7 @@ private:
     Status load_tables(Snapshot& out);
     Status start_adapters();
     Adapter* adapter_for(const std::string& destination);
-    void handle(const InboundMessage& message, const InboundDone& done);
+    void handle(const std::shared_ptr<const InboundMessage>& message, const InboundDone& done);
     void record(const std::string& event, const Envelope* env, const InboundMessage& msg, const Problem* reason,
                 const std::string& destination = {});
 
@@ -195,11 +195,12 @@ Status Node::Impl::reload() {
 }
 
 void Node::Impl::inbound(InboundMessage message, InboundDone done) {
-    auto shared = std::make_shared<InboundMessage>(std::move(message));
-    boost::asio::post(*workers_, [this, shared, done = std::move(done)] { handle(*shared, done); });
+    auto shared = std::make_shared<const InboundMessage>(std::move(message));
+    boost::asio::post(*workers_, [this, shared, done = std::move(done)] { handle(shared, done); });
 }
 
-void Node::Impl::handle(const InboundMessage& msg, const InboundDone& done) {
+void Node::Impl::handle(const std::shared_ptr<const InboundMessage>& message, const InboundDone& done) {
+    const InboundMessage& msg = *message;
     auto s = snapshot();
     IntakeContext ctx{config_, *codec_, *s.endpoints, *s.routes, topology_, plugins_.verifier,
                       [this](const std::string& key) -> std::optional<std::string> {
@@ -235,7 +236,9 @@ void Node::Impl::handle(const InboundMessage& msg, const InboundDone& done) {
     a.destinations = d->destinations;
     if (d->path_key == env.case_number) a.case_origin = d->origin;
 
-    journal_->submit(std::move(a), [this, d, msg, done](AcceptResult r) {
+    // The callback shares the message rather than copying it (up to 10 MiB).
+    journal_->submit(std::move(a), [this, d, message, done](AcceptResult r) {
+        const InboundMessage& msg = *message;
         if (!r) {
             GOVBUS_LOG(error, "journal refused " << d->envelope.id << ": " << r.problem().to_string());
             record("rejected", &d->envelope, msg, &r.problem());
