@@ -140,19 +140,25 @@ int main(int argc, char** argv) {
 
     codec::Codec codec;
     fs::path dir = fs::temp_directory_path() / ("govbus-bench-node-" + std::to_string(::getpid()));
-    int node_port = tools::free_port(), relay_port = tools::free_port();
-    std::string config = write_node(dir, node_port);
+    int node_port = tools::free_port(), bare_port = tools::free_port(), relay_port = tools::free_port();
+    std::string config = write_node(dir / "logged", node_port);
+    std::string bare_config = write_node(dir / "unlogged", bare_port);
     tools::ChildProcess node({sibling("govbusd"), "--config", config}, (dir / "node.log").string());
-    if (!tools::wait_for_port(node_port, std::chrono::seconds(20))) {
-        std::cerr << "bench_node: govbusd did not start; see " << (dir / "node.log") << "\n";
+    // The same node without its exchange log, to measure what the log costs.
+    tools::ChildProcess unlogged({sibling("govbusd"), "--config", bare_config, "--benchmark-without-exchange-log"},
+                                 (dir / "unlogged.log").string());
+    if (!tools::wait_for_port(node_port, std::chrono::seconds(20)) ||
+        !tools::wait_for_port(bare_port, std::chrono::seconds(20))) {
+        std::cerr << "bench_node: govbusd did not start; see " << dir << "\n";
         return 1;
     }
     bench::BareRelay relay(relay_port);
     tools::wait_for_port(relay_port, std::chrono::seconds(5));
 
     std::ostringstream table;
-    table << "| encoding | payload | relay msg/s | node msg/s | node/relay | relay p50/p99 ms | node p50/p99 ms |\n"
-          << "|---|---|---|---|---|---|---|\n";
+    table << "| encoding | payload | relay msg/s | node msg/s | node/relay | node without log msg/s | log on/off | relay "
+             "p50/p99 ms | node p50/p99 ms |\n"
+          << "|---|---|---|---|---|---|---|---|---|\n";
     int seq = 1;
     for (std::string ct : {"application/json", "application/xml"}) {
         for (std::size_t padding : {std::size_t(0), std::size_t(63 * 1024)}) {
@@ -169,10 +175,13 @@ int main(int argc, char** argv) {
             std::size_t size = messages.front().second.size();
             Figures relay_f = drive("amqp://127.0.0.1:" + std::to_string(relay_port), messages, ct, window);
             Figures node_f = drive("amqp://127.0.0.1:" + std::to_string(node_port), messages, ct, window);
+            Figures unlogged_f = drive("amqp://127.0.0.1:" + std::to_string(bare_port), messages, ct, window);
             table << std::fixed << std::setprecision(0) << "| " << (ct == "application/xml" ? "XML" : "JSON") << " | "
                   << (size < 4096 ? std::to_string(size) + " B" : std::to_string(size / 1024) + " KiB") << " | "
                   << relay_f.per_second << " | " << node_f.per_second << " | " << std::setprecision(2)
                   << (relay_f.per_second > 0 ? node_f.per_second / relay_f.per_second : 0) << " | "
+                  << std::setprecision(0) << unlogged_f.per_second << " | " << std::setprecision(2)
+                  << (unlogged_f.per_second > 0 ? node_f.per_second / unlogged_f.per_second : 0) << " | "
                   << std::setprecision(1) << relay_f.p50_ms << " / " << relay_f.p99_ms << " | " << node_f.p50_ms
                   << " / " << node_f.p99_ms << " |\n";
             std::cerr << "." << std::flush;
@@ -182,6 +191,7 @@ int main(int argc, char** argv) {
     std::cout << table.str();
     if (!out.empty()) std::ofstream(out, std::ios::app) << table.str();
     node.stop();
+    unlogged.stop();
     fs::remove_all(dir);
     return 0;
 }

@@ -12,15 +12,35 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 namespace po = boost::program_options;
+
+namespace {
+// SIGHUP reloads; SIGTERM or SIGINT stops the node.
+void run_until_stopped(govbus::Node& node, sigset_t& signals) {
+    while (true) {
+        int sig = 0;
+        if (sigwait(&signals, &sig) != 0) continue;
+        if (sig == SIGHUP) {
+            node.reload();
+            continue;
+        }
+        GOVBUS_LOG(info, "signal " << sig << ": stopping");
+        break;
+    }
+    node.stop();
+}
+}  // namespace
 
 int main(int argc, char** argv) {
     std::string config_file, level;
     po::options_description opts("govbusd options");
     opts.add_options()("help,h", "show this help")("config,c", po::value(&config_file), "node configuration (YAML)")(
         "log-level", po::value(&level), "debug | info | warn | error (overrides the configuration)")(
-        "check", "check the configuration and exit");
+        "check", "check the configuration and exit")(
+        "benchmark-without-exchange-log",
+        "run with no exchange log, only to measure what the log costs (bench/node); never in service");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -60,42 +80,40 @@ int main(int argc, char** argv) {
         std::cout << "configuration OK\n";
         return 0;
     }
-    if (config->node_key.empty() || config->node_cert.empty()) {
-        std::cerr << "govbusd: " << config->file
-                  << ": node.key and node.cert are required: the node signs its exchange-log checkpoints and hops "
-                     "(make them with govbus pki issue --kind node)\n";
-        return 1;
+    std::unique_ptr<govbus::ExchangeLogSink> sink;
+    if (vm.count("benchmark-without-exchange-log")) {
+        GOVBUS_LOG(warn, "running WITHOUT an exchange log (--benchmark-without-exchange-log): nothing is audited");
+    } else {
+        if (config->node_key.empty() || config->node_cert.empty()) {
+            std::cerr << "govbusd: " << config->file
+                      << ": node.key and node.cert are required: the node signs its exchange-log checkpoints and hops "
+                         "(make them with govbus pki issue --kind node)\n";
+            return 1;
+        }
+        std::error_code ec;
+        std::filesystem::create_directories(config->data_dir, ec);
+        govbus::audit::Options ao;
+        ao.node_id = config->id;
+        ao.signing_key_path = config->node_key;
+        ao.certificate_path = config->node_cert;
+        ao.checkpoint_every = static_cast<std::size_t>(config->audit_checkpoint_every);
+        ao.retention_days = config->audit_retention_days;
+        auto log = govbus::audit::ExchangeLog::open(config->data_dir + "/exchange-log.db", ao);
+        if (!log) {
+            for (const auto& p : log.problems()) std::cerr << "govbusd: exchange log: " << p.to_string() << "\n";
+            return 1;
+        }
+        sink = std::make_unique<govbus::ExchangeLogSink>(std::move(log.value()));
     }
-    std::error_code ec;
-    std::filesystem::create_directories(config->data_dir, ec);
-    govbus::audit::Options ao;
-    ao.node_id = config->id;
-    ao.signing_key_path = config->node_key;
-    ao.certificate_path = config->node_cert;
-    ao.checkpoint_every = static_cast<std::size_t>(config->audit_checkpoint_every);
-    ao.retention_days = config->audit_retention_days;
-    auto log = govbus::audit::ExchangeLog::open(config->data_dir + "/exchange-log.db", ao);
-    if (!log) {
-        for (const auto& p : log.problems()) std::cerr << "govbusd: exchange log: " << p.to_string() << "\n";
-        return 1;
-    }
-    govbus::ExchangeLogSink sink(std::move(log.value()));
-    govbus::Node node(std::move(config.value()), govbus::Node::Plugins{nullptr, &sink});
+    govbus::Node node(std::move(config.value()), govbus::Node::Plugins{nullptr, sink.get()});
     if (auto st = node.start(); !st) {
         for (const auto& p : st.problems()) std::cerr << "govbusd: cannot start: " << p.to_string() << "\n";
         return 1;
     }
-    while (true) {
-        int sig = 0;
-        if (sigwait(&signals, &sig) != 0) continue;
-        if (sig == SIGHUP) {
-            node.reload();
-            continue;
-        }
-        GOVBUS_LOG(info, "signal " << sig << ": stopping");
-        break;
+    run_until_stopped(node, signals);
+    if (sink) {
+        if (auto st = sink->log().flush(); !st)
+            std::cerr << "govbusd: exchange log: " << st.problem().to_string() << "\n";
     }
-    node.stop();
-    if (auto st = sink.log().flush(); !st) std::cerr << "govbusd: exchange log: " << st.problem().to_string() << "\n";
     return 0;
 }
