@@ -9,6 +9,7 @@
 #include <xercesc/framework/XMLPScanToken.hpp>
 #include <xercesc/internal/XMLScanner.hpp>
 #include <xercesc/parsers/XercesDOMParser.hpp>
+#include <xercesc/sax/HandlerBase.hpp>
 #include <xercesc/sax/Locator.hpp>
 #include <xercesc/util/SecurityManager.hpp>
 
@@ -66,6 +67,9 @@ public:
         setLoadSchema(false);  // never fetch xsi:schemaLocation: only our cached grammars count
         setExitOnFirstFatalError(true);
         getScanner()->setDisallowDTD(true);  // what DOMLSParser's "disallow-doctype" sets
+        // The scanner reports schema-validity errors only when an error handler
+        // is installed; error() below receives them, the handler itself stays idle.
+        setErrorHandler(&reported_);
         if (pool) {
             setDoSchema(true);
             setValidationScheme(Val_Always);
@@ -162,6 +166,7 @@ private:
 
     XmlLimits limits_;
     SecurityManager security_;
+    HandlerBase reported_;
     std::vector<std::string> path_;
     std::unordered_map<const DOMNode*, std::pair<int, int>> positions_;
     Problems problems_;

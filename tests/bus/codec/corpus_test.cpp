@@ -1,0 +1,185 @@
+// Runs the message corpus under tests/data/: every valid message decodes and
+// survives XML -> JSON -> XML unchanged; every invalid one is refused with the
+// reason code (and place) its .expect file names; messages past the size cap
+// are refused before parsing.
+#define BOOST_TEST_MODULE codec_corpus
+#include <boost/test/unit_test.hpp>
+
+#include "bus/codec/codec.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using govbus::codec::Codec;
+using govbus::codec::Encoding;
+
+namespace {
+
+const fs::path kData = fs::path(GOVBUS_SOURCE_DIR) / "tests" / "data";
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+const Codec& codec() {
+    static const Codec c;
+    return c;
+}
+
+std::vector<fs::path> files_in(const fs::path& dir, const std::vector<std::string>& extensions) {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (std::find(extensions.begin(), extensions.end(), e.path().extension().string()) != extensions.end())
+            out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::string describe(const govbus::Problems& problems) {
+    std::string s;
+    for (const auto& p : problems) s += "\n  " + std::string(p.warning ? "warning " : "") + p.to_string();
+    return s;
+}
+
+struct Expectation {
+    std::string code;
+    bool warning = false;
+    std::string where;  // prefix of Problem::field, may be empty
+};
+
+Expectation expectation_for(const fs::path& message) {
+    std::ifstream in(message.string() + ".expect");
+    BOOST_REQUIRE_MESSAGE(in, message.filename() << " has no .expect file beside it");
+    Expectation e;
+    std::string first;
+    std::getline(in, first);
+    if (first.rfind("warning ", 0) == 0) {
+        e.warning = true;
+        first = first.substr(8);
+    }
+    e.code = first;
+    std::getline(in, e.where);
+    BOOST_REQUIRE_MESSAGE(!e.code.empty(), message.filename() << ".expect names no reason code");
+    return e;
+}
+
+bool names(const govbus::Problem& p, const Expectation& e) {
+    return p.code == e.code && p.warning == e.warning && p.field.rfind(e.where, 0) == 0;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_valid_message_decodes_and_round_trips_through_both_encodings) {
+    auto valid = files_in(kData / "valid", {".json", ".xml"});
+    auto examples = files_in(fs::path(GOVBUS_SOURCE_DIR) / "docs" / "examples", {".json", ".xml"});
+    valid.insert(valid.end(), examples.begin(), examples.end());
+    BOOST_REQUIRE_GE(valid.size(), 20u);
+    for (const auto& file : valid) {
+        BOOST_TEST_CONTEXT(file.filename().string()) {
+            auto first = codec().decode(slurp(file));
+            BOOST_REQUIRE_MESSAGE(first.ok(), "refused:" << describe(first.problems()));
+            for (const auto& p : first.problems()) BOOST_TEST(p.warning, "an error rode along: " << p.to_string());
+
+            // A signature or an encrypted payload is made for one encoding
+            // (XML-DSig / JWS, XML-Enc / JWE): such a message round-trips in it.
+            const auto& sec = first->security;
+            if (!sec.signature.empty() || !sec.encrypted.empty()) {
+                const Encoding own = govbus::codec::detect_encoding(slurp(file));
+                auto again = codec().decode(codec().encode(*first, own));
+                BOOST_REQUIRE_MESSAGE(again.ok(), "re-encoded, it is refused:" << describe(again.problems()));
+                BOOST_TEST((*again == *first), "re-encoding changed the message");
+                continue;
+            }
+            auto as_json = codec().decode(codec().encode(*first, Encoding::json));
+            BOOST_REQUIRE_MESSAGE(as_json.ok(), "its JSON form is refused:" << describe(as_json.problems()));
+            auto back = codec().decode(codec().encode(*as_json, Encoding::xml));
+            BOOST_REQUIRE_MESSAGE(back.ok(), "its XML form is refused:" << describe(back.problems()));
+
+            auto expected = *first;
+            expected.content_type = back->content_type;  // the encoding itself is the only difference
+            BOOST_TEST((*back == expected), "XML -> JSON -> XML changed the message");
+            BOOST_TEST(back->content_type == "application/xml");
+            BOOST_TEST(as_json->content_type == "application/json");
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(every_invalid_message_is_refused_with_the_reason_its_expect_file_names) {
+    auto invalid = files_in(kData / "invalid", {".json", ".xml"});
+    BOOST_REQUIRE_GE(invalid.size(), 25u);
+    for (const auto& file : invalid) {
+        BOOST_TEST_CONTEXT(file.filename().string()) {
+            const Expectation want = expectation_for(file);
+            auto got = codec().decode(slurp(file));
+            BOOST_TEST(got.ok() == want.warning, (want.warning ? "was refused:" : "was accepted:")
+                                                       << describe(got.problems()));
+            const auto& ps = got.problems();
+            bool found = std::any_of(ps.begin(), ps.end(), [&](const auto& p) { return names(p, want); });
+            BOOST_TEST(found, "expected " << (want.warning ? "warning " : "") << want.code << " at '" << want.where
+                                          << "', got:" << describe(ps));
+            for (const auto& p : ps) {
+                if (p.warning) continue;
+                BOOST_TEST(!p.message.empty(), p.code << " has no sentence");
+                BOOST_TEST((p.line > 0 || !p.field.empty() || p.code.rfind("xml.doctype", 0) == 0),
+                           p.code << " names neither a line nor a field");
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_hostile_entity_never_reads_a_local_file) {
+    auto got = codec().decode(slurp(kData / "invalid" / "xxe-file.xml"));
+    BOOST_REQUIRE(!got.ok());
+    for (const auto& p : got.problems()) BOOST_TEST(p.message.find("root:") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(messages_past_the_size_cap_are_refused_before_parsing) {
+    const std::size_t cap = codec().limits().max_bytes;
+    struct Case { const char* file; const char* code; };
+    for (auto c : {Case{"valid/case-apply-natural.json", "json.too_large"},
+                   Case{"../../docs/examples/case-apply-natural.xml", "xml.too_large"}}) {
+        std::string bytes = slurp(kData / c.file);
+        BOOST_REQUIRE(codec().decode(bytes).ok());
+        bytes.append(cap + 1 - bytes.size(), ' ');  // trailing white space: still well-formed, just too big
+        auto got = codec().decode(bytes);
+        BOOST_REQUIRE(!got.ok());
+        BOOST_TEST(got.problem().code == c.code);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_size_cap_is_configurable) {
+    govbus::codec::Limits small;
+    small.max_bytes = 512;
+    const Codec strict(govbus::codec::default_schema_dir(), small);
+    auto got = strict.decode(slurp(kData / "valid" / "case-apply-natural.json"));
+    BOOST_REQUIRE(!got.ok());
+    BOOST_TEST(got.problem().code == "json.too_large");
+}
+
+// A JSON Schema "pattern" that std::regex cannot compile would be silently
+// ignored by the validator; every pattern in schemas/ must compile.
+BOOST_AUTO_TEST_CASE(every_json_schema_pattern_compiles_as_an_ecmascript_regex) {
+    const std::regex pattern_member(R"re("pattern"\s*:\s*"((?:[^"\\]|\\.)*)")re");
+    int seen = 0;
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(GOVBUS_SOURCE_DIR) / "schemas")) {
+        if (e.path().extension() != ".json") continue;
+        const std::string text = slurp(e.path());
+        for (std::sregex_iterator it(text.begin(), text.end(), pattern_member), end; it != end; ++it) {
+            std::string p = (*it)[1];
+            std::string unescaped;  // JSON string escapes: \\ -> \, \" -> "
+            for (std::size_t i = 0; i < p.size(); ++i) unescaped += (p[i] == '\\' && i + 1 < p.size()) ? p[++i] : p[i];
+            ++seen;
+            BOOST_CHECK_NO_THROW(std::regex(unescaped, std::regex::ECMAScript));
+        }
+    }
+    BOOST_TEST(seen > 20);
+}
