@@ -96,7 +96,10 @@ public:
         // The base class calls endElement() itself for an empty-element tag, so
         // the path is pushed first and the new node found as the parent's last child.
         DOMNode* parent = fCurrentParent;
-        path_.push_back(to_utf8(decl.getElementName()->getRawName()));
+        // Qualified as written ("env:header"), the form data-rule findings use too.
+        std::string name = to_utf8(decl.getBaseName());
+        if (prefix && *prefix) name = to_utf8(prefix) + ":" + name;
+        path_.push_back(std::move(name));
         const Locator* at = getScanner()->getLocator();
         const int line = static_cast<int>(at->getLineNumber()), column = static_cast<int>(at->getColumnNumber());
         if (static_cast<int>(path_.size()) > limits_.max_depth && !stopped_)
@@ -122,7 +125,8 @@ public:
     void error(const unsigned int, const XMLCh* const, const XMLErrorReporter::ErrTypes type,
                const XMLCh* const text, const XMLCh* const, const XMLCh* const, const XMLFileLoc line,
                const XMLFileLoc column) override {
-        if (type == XMLErrorReporter::ErrType_Warning || problems_.size() >= kMaxReportedProblems) return;
+        // After a cap stopped the scan, what Xerces still reports is its echo.
+        if (stopped_ || type == XMLErrorReporter::ErrType_Warning || problems_.size() >= kMaxReportedProblems) return;
         const int l = static_cast<int>(line), c = static_cast<int>(column);
         std::string what = to_utf8(text);
         if (type == XMLErrorReporter::ErrType_Fatal) {
@@ -161,6 +165,11 @@ private:
     void stop(Problem p) {
         stopped_ = true;
         fatal_ = true;
+        // The scanner validates a start tag's attributes before handing the
+        // element over, so the cap's own findings at this tag are already in.
+        std::erase_if(problems_, [&](const Problem& q) {
+            return q.code == "schema.invalid" && q.line == p.line && q.column == p.column;
+        });
         problems_.insert(problems_.begin(), std::move(p));
     }
 

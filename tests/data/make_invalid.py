@@ -47,13 +47,13 @@ write("too-many-attributes.xml", apply_xml.replace("<env:priority>4</env:priorit
       "xml.too_many_attributes")
 write("malformed.xml", apply_xml.replace("</env:header>", "</env:headr>"), "xml.malformed")
 # --- XML schema ---
-write("missing-source.xml", re.sub(r"\s*<env:source>.*?</env:source>", "", apply_xml), "schema.invalid", "/envelope/header")
+write("missing-source.xml", re.sub(r"\s*<env:source>.*?</env:source>", "", apply_xml), "schema.invalid", "/env:envelope/env:header")
 write("extra-header-element.xml", apply_xml.replace("<env:priority>4</env:priority>",
-      "<env:priority>4</env:priority>\n    <env:routeVia>national</env:routeVia>"), "schema.invalid", "/envelope/header")
-write("missing-submitted.xml", re.sub(r"\s*<submitted>.*?</submitted>", "", apply_xml), "schema.invalid", "/envelope/payload")
-write("form-value-too-long.xml", apply_xml.replace(">50000<", ">" + "9" * 5000 + "<"), "schema.invalid", "/envelope/payload")
+      "<env:priority>4</env:priority>\n    <env:routeVia>national</env:routeVia>"), "schema.invalid", "/env:envelope/env:header")
+write("missing-submitted.xml", re.sub(r"\s*<submitted>.*?</submitted>", "", apply_xml), "schema.invalid", "/env:envelope/env:payload")
+write("form-value-too-long.xml", apply_xml.replace(">50000<", ">" + "9" * 5000 + "<"), "schema.invalid", "/env:envelope/env:payload")
 write("priority-out-of-range.xml", apply_xml.replace("<env:priority>4</env:priority>", "<env:priority>12</env:priority>"),
-      "schema.invalid", "/envelope/header")
+      "schema.invalid", "/env:envelope/env:header")
 # --- XML data rules ---
 write("id-number-check-digit.xml", apply_xml.replace("11010519491231002X", "110105194912310021"), "data.id_number")
 write("unknown-region.xml", apply_xml.replace("<env:region>510100</env:region>\n    <env:itemCode>",
