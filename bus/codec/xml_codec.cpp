@@ -101,10 +101,10 @@ bool has_errors(const Problems& ps) {
 }  // namespace
 
 XmlCodec::XmlCodec(const SchemaSet& schemas, XmlLimits limits)
-    : schemas_(schemas), limits_(limits), grammars_(schemas) {}
+    : schemas_(schemas), limits_(limits), grammars_(schemas), parsers_(limits, grammars_.get()) {}
 
 Result<Envelope> XmlCodec::decode(std::string_view bytes) const {
-    ParsedXml parsed = read_xml(bytes, limits_, grammars_.get());
+    ParsedXml parsed = read_xml(bytes, parsers_);
     if (parsed.fatal) return std::move(parsed.problems);
     const DOMElement* root = parsed.document()->getDocumentElement();
     if (!root || !root->getLocalName() || std::u16string_view(root->getLocalName()) != u"envelope" ||

@@ -29,6 +29,7 @@ private:
     const SchemaSet& schemas_;
     XmlLimits limits_;
     GrammarPool grammars_;
+    mutable ParserShelf parsers_;  // after grammars_: its parsers hold the pool
 };
 
 }  // namespace govbus::codec

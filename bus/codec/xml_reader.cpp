@@ -82,6 +82,16 @@ public:
         }
     }
 
+    // Ready for the next message: the previous document and findings go.
+    void clear() {
+        resetDocumentPool();
+        path_.clear();
+        positions_.clear();
+        problems_.clear();
+        stopped_ = false;
+        fatal_ = false;
+    }
+
     bool stopped() const { return stopped_; }
     bool fatal() const { return fatal_; }
     Problems take_problems() { return std::move(problems_); }
@@ -184,9 +194,45 @@ private:
 };
 
 ParsedXml::ParsedXml() = default;
-ParsedXml::ParsedXml(ParsedXml&&) noexcept = default;
-ParsedXml& ParsedXml::operator=(ParsedXml&&) noexcept = default;
-ParsedXml::~ParsedXml() = default;
+ParsedXml::ParsedXml(ParsedXml&& other) noexcept
+    : problems(std::move(other.problems)), fatal(other.fatal), parser_(std::move(other.parser_)), shelf_(other.shelf_) {}
+ParsedXml& ParsedXml::operator=(ParsedXml&& other) noexcept {
+    if (this != &other) {
+        if (shelf_ && parser_) shelf_->give_back(std::move(parser_));
+        problems = std::move(other.problems);
+        fatal = other.fatal;
+        parser_ = std::move(other.parser_);
+        shelf_ = other.shelf_;
+    }
+    return *this;
+}
+ParsedXml::~ParsedXml() {
+    if (shelf_ && parser_) shelf_->give_back(std::move(parser_));
+}
+
+ParserShelf::ParserShelf(XmlLimits limits, XMLGrammarPool* pool, std::size_t keep)
+    : limits_(limits), pool_(pool), keep_(keep) {
+    ensure_xerces();
+}
+ParserShelf::~ParserShelf() = default;
+
+std::unique_ptr<GuardedParser> ParserShelf::take() {
+    {
+        std::lock_guard lock(mutex_);
+        if (!idle_.empty()) {
+            auto p = std::move(idle_.back());
+            idle_.pop_back();
+            return p;
+        }
+    }
+    return std::make_unique<GuardedParser>(limits_, pool_);
+}
+
+void ParserShelf::give_back(std::unique_ptr<GuardedParser> parser) {
+    parser->clear();
+    std::lock_guard lock(mutex_);
+    if (idle_.size() < keep_) idle_.push_back(std::move(parser));
+}
 
 DOMDocument* ParsedXml::document() const { return fatal || !parser_ ? nullptr : parser_->getDocument(); }
 
@@ -194,16 +240,17 @@ std::pair<int, int> ParsedXml::position(const DOMNode* element) const {
     return parser_ ? parser_->position(element) : std::pair<int, int>{0, 0};
 }
 
-ParsedXml read_xml(std::string_view bytes, const XmlLimits& limits, XMLGrammarPool* pool) {
-    ensure_xerces();
-    ParsedXml out;
+namespace {
+
+// What must not be parsed at all: too big, or a DOCTYPE in the prolog.
+bool refused_unread(std::string_view bytes, const XmlLimits& limits, ParsedXml& out) {
     if (bytes.size() > limits.max_bytes) {
         out.fatal = true;
         out.problems.push_back(make_problem("xml.too_large", "the message has " + std::to_string(bytes.size()) +
                                                                  " bytes, more than the limit of " +
                                                                  std::to_string(limits.max_bytes) +
                                                                  "; send large files by reference (name + digest)"));
-        return out;
+        return true;
     }
     if (auto at = find_doctype(bytes); at != std::string_view::npos) {
         auto [line, column] = line_column(bytes, at);
@@ -212,11 +259,13 @@ ParsedXml read_xml(std::string_view bytes, const XmlLimits& limits, XMLGrammarPo
                                             "the message has a DOCTYPE; govbus messages must not declare a DTD or "
                                             "entities: remove it",
                                             {}, line, column));
-        return out;
+        return true;
     }
-    out.parser_ = std::make_unique<GuardedParser>(limits, pool);
+    return false;
+}
+
+void scan(std::string_view bytes, GuardedParser& parser, ParsedXml& out) {
     MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(), u"message", false);
-    GuardedParser& parser = *out.parser_;
     try {
         // Progressive parsing, so a cap stops the scan at the element that broke it.
         XMLPScanToken token;
@@ -237,6 +286,25 @@ ParsedXml read_xml(std::string_view bytes, const XmlLimits& limits, XMLGrammarPo
         out.fatal = true;
         out.problems.push_back(make_problem("xml.malformed", "the message has no root element"));
     }
+}
+
+}  // namespace
+
+ParsedXml read_xml(std::string_view bytes, const XmlLimits& limits, XMLGrammarPool* pool) {
+    ensure_xerces();
+    ParsedXml out;
+    if (refused_unread(bytes, limits, out)) return out;
+    out.parser_ = std::make_unique<GuardedParser>(limits, pool);
+    scan(bytes, *out.parser_, out);
+    return out;
+}
+
+ParsedXml read_xml(std::string_view bytes, ParserShelf& shelf) {
+    ParsedXml out;
+    if (refused_unread(bytes, shelf.limits(), out)) return out;
+    out.parser_ = shelf.take();
+    out.shelf_ = &shelf;
+    scan(bytes, *out.parser_, out);
     return out;
 }
 

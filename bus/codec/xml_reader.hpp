@@ -11,8 +11,10 @@
 #include <xercesc/framework/XMLGrammarPool.hpp>
 
 #include <memory>
+#include <mutex>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace govbus::codec {
 
@@ -23,6 +25,7 @@ struct XmlLimits {
 };
 
 class GuardedParser;
+class ParserShelf;
 
 // A parsed document and what was wrong with it. `document` is null when the
 // input was not usable at all (malformed, over a limit); schema problems leave
@@ -43,12 +46,42 @@ public:
 
 private:
     friend ParsedXml read_xml(std::string_view, const XmlLimits&, xercesc::XMLGrammarPool*);
+    friend ParsedXml read_xml(std::string_view, ParserShelf&);
     std::unique_ptr<GuardedParser> parser_;
+    ParserShelf* shelf_ = nullptr;  // where parser_ goes back when this is dropped
+};
+
+// Parsers kept for reuse: setting up a Xerces parser costs more than parsing
+// a small message (bench/RESULTS.md "Envelope codecs"). Thread-safe; a parser
+// serves one message at a time and its document is released when it returns.
+// Must outlive every ParsedXml read with it, and be destroyed before `pool`.
+class ParserShelf {
+public:
+    ParserShelf(XmlLimits limits, xercesc::XMLGrammarPool* pool, std::size_t keep = 8);
+    ~ParserShelf();
+    ParserShelf(const ParserShelf&) = delete;
+    ParserShelf& operator=(const ParserShelf&) = delete;
+
+    const XmlLimits& limits() const { return limits_; }
+
+private:
+    friend ParsedXml read_xml(std::string_view, ParserShelf&);
+    friend class ParsedXml;
+    std::unique_ptr<GuardedParser> take();
+    void give_back(std::unique_ptr<GuardedParser> parser);
+
+    XmlLimits limits_;
+    xercesc::XMLGrammarPool* pool_;
+    std::size_t keep_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<GuardedParser>> idle_;
 };
 
 // Parses `bytes`. With a grammar pool the document is validated against the
 // schemas cached there (and only those: schema locations in the document are
 // ignored); without one it is only checked to be well-formed.
 ParsedXml read_xml(std::string_view bytes, const XmlLimits& limits, xercesc::XMLGrammarPool* pool);
+// The same with a parser from `shelf` (its limits and grammar pool).
+ParsedXml read_xml(std::string_view bytes, ParserShelf& shelf);
 
 }  // namespace govbus::codec
