@@ -4,6 +4,7 @@
 #include "bus/node/endpoint_registry.hpp"
 #include "bus/node/message_verifier.hpp"
 #include "bus/node/node_config.hpp"
+#include "bus/node/share_catalogue.hpp"
 #include "bus/router/route_table.hpp"
 
 #include <chrono>
@@ -49,6 +50,7 @@ Result<std::string> find_origin(const Envelope& env, const InboundMessage& msg, 
                             "/header/source");
     if (!e->may_send(env.type))
         return make_problem("acl.denied", "endpoint '" + env.source + "' may not send " + env.type, "/header/type");
+    if (auto st = check_may_address(e->may_address, env.source, env.destination); !st) return st.problems();
     return kEndpoint + env.source;
 }
 
@@ -120,6 +122,9 @@ Result<IntakeDecision> examine(const InboundMessage& msg, const IntakeContext& c
     if (auto t = check_times(env, ctx); !t) return t.problems();
     if (ctx.verifier) {
         if (auto v = ctx.verifier->verify(env, msg.bytes, msg.peer); !v) return v.problems();
+    }
+    if (env.type == "data.query" && ctx.catalogue) {
+        if (auto a = ctx.catalogue->authorize(env); !a) return a.problems();
     }
 
     if (auto back = return_path(env, ctx)) {

@@ -27,6 +27,7 @@ struct Topology;
 }  // namespace router
 class EndpointRegistry;
 class MessageVerifier;
+class ShareCatalogue;
 struct NodeConfig;
 
 // Everything the journal needs to accept a message, and what to log.
@@ -51,6 +52,7 @@ struct IntakeContext {
     MessageVerifier* verifier = nullptr;  // may be null (no message security configured)
     PathLookup paths;
     TimePoint now;
+    const ShareCatalogue* catalogue = nullptr;  // null: data.query is not checked here
 };
 
 // The whole intake for one message; problems carry the reason code that goes

@@ -6,6 +6,7 @@
 #include "bus/node/dispatcher.hpp"
 #include "bus/node/endpoint_registry.hpp"
 #include "bus/node/intake.hpp"
+#include "bus/node/share_catalogue.hpp"
 #include "bus/router/route_table.hpp"
 #include "bus/router/topology.hpp"
 
@@ -56,6 +57,7 @@ private:
     struct Snapshot {
         std::shared_ptr<const router::RouteTable> routes;
         std::shared_ptr<const EndpointRegistry> endpoints;
+        std::shared_ptr<const ShareCatalogue> catalogue;  // null when none is configured
     };
     Snapshot snapshot() {
         std::lock_guard lock(snapshot_mutex_);
@@ -89,6 +91,11 @@ Status Node::Impl::load_tables(Snapshot& out) {
     if (!endpoints) return endpoints.problems();
     out.routes = std::make_shared<const router::RouteTable>(std::move(routes.value()));
     out.endpoints = std::make_shared<const EndpointRegistry>(std::move(endpoints.value()));
+    if (!config_.catalogue.empty()) {
+        auto catalogue = ShareCatalogue::load(config_.catalogue);
+        if (!catalogue) return catalogue.problems();
+        out.catalogue = std::make_shared<const ShareCatalogue>(std::move(catalogue.value()));
+    }
     return ok_status();
 }
 
@@ -207,7 +214,7 @@ void Node::Impl::handle(const std::shared_ptr<const InboundMessage>& message, co
                           auto p = journal_->case_path(key);
                           return p ? *p : std::nullopt;
                       },
-                      std::chrono::system_clock::now()};
+                      std::chrono::system_clock::now(), s.catalogue.get()};
     auto decision = examine(msg, ctx);
     if (!decision) {
         const Problem& p = decision.problem();

@@ -53,8 +53,8 @@ Result<NodeConfig> load_node_config(const std::string& file) {
     NodeConfig c;
     c.file = file;
     c.dir = fs::absolute(fs::path(file)).parent_path().string();
-    if (!r.expect_map(root, "", {"node", "routes", "endpoints", "parent", "children", "adapters", "delivery",
-                                 "intake", "audit", "log_level"}))
+    if (!r.expect_map(root, "", {"node", "routes", "endpoints", "catalogue", "security", "parent", "children",
+                                 "adapters", "delivery", "intake", "audit", "log_level"}))
         return r.problems();
 
     const std::string np = "/node";
@@ -78,6 +78,11 @@ Result<NodeConfig> load_node_config(const std::string& file) {
     }
     c.routes = absolute_from(c.dir, r.text(root, "routes", "", true).value_or(""));
     c.endpoints = absolute_from(c.dir, r.text(root, "endpoints", "", true).value_or(""));
+    c.catalogue = absolute_from(c.dir, r.text_or(root, "catalogue", "", ""));
+    if (auto s = root["security"]; s.IsDefined() && !s.IsNull()) {
+        if (s.IsMap()) c.security = s;
+        else r.error(s, "/security", "expected a mapping (docs/operator.md \"Message security\")");
+    }
     c.log_level = r.text_or(root, "log_level", "", "info");
 
     if (root["parent"].IsDefined() && !root["parent"].IsNull()) c.parent = read_peer(r, root["parent"], "/parent");

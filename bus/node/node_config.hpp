@@ -31,6 +31,8 @@ struct NodeConfig {
     std::string data_dir;    // journal.db and exchange-log.db live here
     std::string routes;      // route table file
     std::string endpoints;   // endpoint registry file
+    std::string catalogue;   // share catalogue file (bus/node/share_catalogue.hpp); empty: data.query unchecked
+    YAML::Node security;     // message security (trust anchors, CRLs, policy): read by govbusd's verifier
     std::string log_level = "info";
     PeerNode parent;         // id empty when this node has none
     std::vector<PeerNode> children;

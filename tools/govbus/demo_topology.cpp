@@ -75,6 +75,8 @@ DemoTopology make_demo_topology(const std::string& dir) {
             << "  data_dir: data/" << s.id << "\n  key: " << key << "\n  cert: " << crt << "\n"
             << "routes: " << (source / "routes" / s.routes).string() << "\n"
             << "endpoints: " << (source / "etc" / s.endpoints).string() << "\n";
+        if (std::string(s.level) == "national")
+            out << "catalogue: " << (source / "etc" / "catalogue-national.yaml").string() << "\n";
         if (*s.parent) out << "parent: { id: " << s.parent << ", url: \"" << t.url(s.parent) << "\" }\n";
         bool first = true;
         for (const auto& c : kNodes) {

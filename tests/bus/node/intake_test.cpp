@@ -3,13 +3,16 @@
 
 #include "bus/codec/codec.hpp"
 #include "bus/core/clock.hpp"
+#include "bus/node/config_reader.hpp"
 #include "bus/node/endpoint_registry.hpp"
 #include "bus/node/intake.hpp"
 #include "bus/node/node_config.hpp"
+#include "bus/node/share_catalogue.hpp"
 #include "bus/router/route_table.hpp"
 #include "bus/router/topology.hpp"
 #include "tools/common/sample_messages.hpp"
 
+#include <fstream>
 #include <map>
 
 using namespace govbus;
@@ -26,6 +29,7 @@ struct Province {
     router::RouteTable routes = router::RouteTable::load(kSource + "/routes/province-510000.yaml").value();
     router::Topology topology;
     std::map<std::string, std::string> paths;
+    const ShareCatalogue* catalogue = nullptr;
 
     Province() {
         config.id = "province-510000";
@@ -51,7 +55,7 @@ struct Province {
                               if (it == paths.end()) return std::nullopt;
                               return it->second;
                           },
-                          std::chrono::system_clock::now()};
+                          std::chrono::system_clock::now(), catalogue};
         return examine(m, ctx);
     }
 };
@@ -172,4 +176,59 @@ BOOST_AUTO_TEST_CASE(forwards_queries_it_cannot_answer_to_the_parent_and_remembe
     BOOST_TEST(d->destinations == std::vector<std::string>{"node:national"});
     BOOST_TEST(d->path_key == "reply:" + q.id);
     BOOST_TEST(d->origin == "node:city-510100");
+}
+
+BOOST_AUTO_TEST_CASE(a_data_query_is_refused_when_the_catalogue_does_not_grant_its_dataset_to_the_source) {
+    Province p;
+    const std::string file = std::string(GOVBUS_BINARY_DIR) + "/intake_test_catalogue.yaml";
+    auto write = [&](const std::string& text) {
+        std::ofstream(file) << text;
+        auto c = ShareCatalogue::load(file);
+        BOOST_REQUIRE_MESSAGE(c.ok(), (c.ok() ? std::string() : c.problem().to_string()));
+        return std::move(c.value());
+    };
+    const Envelope query = tools::make_data_query("sc.portal", "510104", "population", "11010519491231002X");
+
+    ShareCatalogue granted = write("resources:\n  - {code: population, sharing: conditional, grants: [sc.portal]}\n");
+    p.catalogue = &granted;
+    BOOST_TEST(code_of(p.examine_envelope(query)) == "ok");
+
+    ShareCatalogue other = write("resources:\n  - {code: population, sharing: conditional, grants: [cd.window]}\n");
+    p.catalogue = &other;
+    BOOST_TEST(code_of(p.examine_envelope(query)) == "acl.no_grant");
+
+    ShareCatalogue closed = write("resources:\n  - {code: population, sharing: none}\n");
+    p.catalogue = &closed;
+    BOOST_TEST(code_of(p.examine_envelope(query)) == "acl.not_shared");
+
+    ShareCatalogue open = write("resources:\n  - {code: legal-person, sharing: unconditional}\n");
+    p.catalogue = &open;
+    BOOST_TEST(code_of(p.examine_envelope(query)) == "acl.unknown_resource");
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_catalogue_is_refused_with_file_line_and_key) {
+    const std::string file = std::string(GOVBUS_BINARY_DIR) + "/intake_test_bad_catalogue.yaml";
+    std::ofstream(file) << "resources:\n  - {code: population, sharing: conditional}\n  - {code: credit, sharing: "
+                           "maybe}\n  - {code: population, sharing: none}\n";
+    auto c = ShareCatalogue::load(file);
+    BOOST_REQUIRE(!c);
+    std::string all;
+    for (const auto& pr : c.problems()) all += describe_config_problem(pr) + "\n";
+    BOOST_TEST(all.find(":3:") != std::string::npos, all);
+    BOOST_TEST(all.find("maybe") != std::string::npos, all);
+    BOOST_TEST(all.find("listed twice") != std::string::npos, all);
+}
+
+BOOST_AUTO_TEST_CASE(an_endpoint_may_address_only_what_its_registry_entry_lists) {
+    Destination city_market{"", "510104", "market"};
+    Destination national_population{"nat.population", "", ""};
+    BOOST_TEST(check_may_address({}, "sc.portal", city_market).ok());
+    BOOST_TEST(check_may_address({"*"}, "sc.portal", national_population).ok());
+    BOOST_TEST(check_may_address({"51*/*"}, "sc.portal", city_market).ok());
+    BOOST_TEST(check_may_address({"510104/market"}, "sc.portal", city_market).ok());
+    BOOST_TEST(check_may_address({"nat.population"}, "sc.portal", national_population).ok());
+    auto denied = check_may_address({"510104/civil", "52*/*", "nat.legal-person"}, "sc.portal", city_market);
+    BOOST_REQUIRE(!denied.ok());
+    BOOST_TEST(denied.problem().code == "acl.destination");
+    BOOST_TEST(!check_may_address({"510104/market"}, "sc.portal", national_population).ok());
 }
