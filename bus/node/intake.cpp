@@ -123,8 +123,18 @@ Result<IntakeDecision> examine(const InboundMessage& msg, const IntakeContext& c
     if (ctx.verifier) {
         if (auto v = ctx.verifier->verify(env, msg.bytes, msg.peer); !v) return v.problems();
     }
-    if (env.type == "data.query" && ctx.catalogue) {
-        if (auto a = ctx.catalogue->authorize(env); !a) return a.problems();
+    if (env.type == "data.query") {
+        if (ctx.catalogue) {
+            if (auto a = ctx.catalogue->authorize(env); !a) return a.problems();
+        }
+        const auto* payload = env.payload.if_object();
+        const auto* keys = payload ? payload->if_contains("keys") : nullptr;
+        if (keys && keys->is_array() && keys->as_array().size() > static_cast<std::size_t>(ctx.config.max_batch_keys))
+            return make_problem("query.batch_too_large",
+                                "the query carries " + std::to_string(keys->as_array().size()) +
+                                    " keys; this node takes at most " + std::to_string(ctx.config.max_batch_keys) +
+                                    " per query: split it",
+                                "/payload/keys");
     }
 
     if (auto back = return_path(env, ctx)) {

@@ -6,6 +6,7 @@
 #include "bus/node/dispatcher.hpp"
 #include "bus/node/endpoint_registry.hpp"
 #include "bus/node/intake.hpp"
+#include "bus/node/query_desk.hpp"
 #include "bus/node/share_catalogue.hpp"
 #include "bus/router/route_table.hpp"
 #include "bus/router/topology.hpp"
@@ -67,6 +68,9 @@ private:
     Status start_adapters();
     Adapter* adapter_for(const std::string& destination);
     void handle(const std::shared_ptr<const InboundMessage>& message, const InboundDone& done);
+    bool answer_refused_query(const InboundMessage& msg, const Problem& why, const InboundDone& done);
+    void answer(const OpenQuery& query, const Problem& why, InboundDone done);
+    void note_query_traffic(const IntakeDecision& d, TimePoint now);
     void record(const std::string& event, const Envelope* env, const InboundMessage& msg, const Problem* reason,
                 const std::string& destination = {});
 
@@ -81,6 +85,8 @@ private:
     std::map<std::string, std::unique_ptr<Adapter>> adapters_;  // by adapter name
     std::unique_ptr<boost::asio::thread_pool> workers_;
     std::unique_ptr<Dispatcher> dispatcher_;
+    QueryDesk queries_;
+    std::unique_ptr<QueryTimer> query_timer_;
     bool started_ = false;
 };
 
@@ -127,6 +133,13 @@ Status Node::Impl::start() {
         *journal_, [this](const std::string& d) { return adapter_for(d); }, plugins_.events, config_.id);
     if (auto st = start_adapters(); !st) return st;
     dispatcher_->start();
+    query_timer_ = std::make_unique<QueryTimer>(queries_, [this](OpenQuery q) {
+        answer(q,
+               make_problem("query.timeout", "no data source answered within " +
+                                                 std::to_string(config_.query_timeout_seconds) + " s (node " +
+                                                 config_.id + ")"),
+               nullptr);
+    });
     started_ = true;
     GOVBUS_LOG(info, "node " << config_.id << " (" << to_string(config_.level) << ", region " << config_.region
                              << ") started: " << s.endpoints->all().size() << " endpoints, routes from "
@@ -180,6 +193,7 @@ void Node::Impl::stop() {
     started_ = false;
     for (auto& [name, a] : adapters_) a->stop();
     if (workers_) workers_->join();
+    query_timer_.reset();
     if (dispatcher_) dispatcher_->stop();
     adapters_.clear();
     dispatcher_.reset();
@@ -221,6 +235,7 @@ void Node::Impl::handle(const std::shared_ptr<const InboundMessage>& message, co
         GOVBUS_LOG(info, "rejected a message from " << (msg.peer.empty() ? msg.adapter : msg.peer) << ": "
                                                    << p.to_string());
         record("rejected", nullptr, msg, &p);
+        if (answer_refused_query(msg, p, done)) return;
         done(decision.problems());
         return;
     }
@@ -259,11 +274,74 @@ void Node::Impl::handle(const std::shared_ptr<const InboundMessage>& message, co
         }
         GOVBUS_LOG(debug, "accepted " << d->envelope.type << " " << d->envelope.id << " from " << d->origin
                                       << " by rule " << d->rule << " to " << join(d->destinations));
+        note_query_traffic(*d, std::chrono::system_clock::now());
         InboundMessage header_only{{}, msg.peer, msg.adapter};  // the digest was taken on receipt
         record("accepted", &d->envelope, header_only, nullptr);
         for (const auto& dest : d->destinations) record("routed", &d->envelope, header_only, nullptr, dest);
         dispatcher_->wake();
     });
+}
+
+// A query refused here after it came up from another node: the asker's node
+// acknowledged it long ago, so rejecting it would only dead-letter it on the
+// way. The refusal goes back as a data.reply along the query's path instead.
+bool Node::Impl::answer_refused_query(const InboundMessage& msg, const Problem& why, const InboundDone& done) {
+    const bool answerable = why.code.rfind("acl.", 0) == 0 || why.code.rfind("route.", 0) == 0 ||
+                            why.code.rfind("query.", 0) == 0;
+    if (!answerable) return false;
+    auto env = codec_->decode(msg.bytes);
+    if (!env || env->type != "data.query" || env->hops.empty()) return false;
+    const std::string last = env->hops.back().node;
+    bool neighbour = last == config_.parent.id;
+    for (const auto& c : config_.children) neighbour = neighbour || c.id == last;
+    if (!neighbour || (!msg.peer.empty() && msg.peer != "node:" + last)) return false;
+    answer(open_query(*env, "node:" + last, {}), why, done);
+    return true;
+}
+
+// Journals a data.reply this node writes for `query` and sends it on its way.
+void Node::Impl::answer(const OpenQuery& query, const Problem& why, InboundDone done) {
+    const auto now = std::chrono::system_clock::now();
+    Envelope reply = node_reply(query, config_.id, why, now, std::chrono::seconds(config_.default_ttl_seconds));
+    const auto encoding = reply.content_type == "application/xml" ? codec::Encoding::xml : codec::Encoding::json;
+    auto bytes = std::make_shared<std::string>(
+        codec_->with_hop(codec_->encode(reply, encoding), Hop{config_.id, format_rfc3339(now), {}}));
+    Accept a;
+    a.message_id = reply.id;
+    a.type = reply.type;
+    a.source = reply.source;
+    a.body = *bytes;
+    a.content_type = reply.content_type;
+    a.created = now;
+    a.expires = now + std::chrono::seconds(config_.default_ttl_seconds);
+    a.destinations = {query.origin};
+    GOVBUS_LOG(info, "answering query " << query.id << " for " << query.source << " with " << why.code);
+    journal_->submit(std::move(a), [this, reply, bytes, query, done](AcceptResult r) {
+        if (r && *r == AcceptOutcome::accepted) {
+            InboundMessage self{*bytes, {}, "node"};
+            record("accepted", &reply, self, nullptr);
+            record("routed", &reply, self, nullptr, query.origin);
+            dispatcher_->wake();
+        } else if (!r) {
+            GOVBUS_LOG(error, "cannot journal the reply to query " << query.id << ": " << r.problem().to_string());
+        }
+        if (done) done(r ? ok_status() : Status(r.problems()));
+    });
+}
+
+// The node's side of request-reply: an endpoint's query waits on the desk for
+// its reply until the query's deadline.
+void Node::Impl::note_query_traffic(const IntakeDecision& d, TimePoint now) {
+    const Envelope& env = d.envelope;
+    if (env.type == "data.reply" && !env.correlation_id.empty()) {
+        queries_.answered(env.correlation_id);
+    } else if (env.type == "data.query" && d.origin.rfind("endpoint:", 0) == 0) {
+        auto deadline = now + std::chrono::seconds(config_.query_timeout_seconds);
+        if (auto expires = parse_rfc3339(env.expires); !env.expires.empty() && expires && *expires < deadline)
+            deadline = *expires;
+        queries_.expect(open_query(env, d.origin, deadline));
+        if (query_timer_) query_timer_->poke();
+    }
 }
 
 void Node::Impl::record(const std::string& event, const Envelope* env, const InboundMessage& msg,

@@ -54,7 +54,7 @@ Result<NodeConfig> load_node_config(const std::string& file) {
     c.file = file;
     c.dir = fs::absolute(fs::path(file)).parent_path().string();
     if (!r.expect_map(root, "", {"node", "routes", "endpoints", "catalogue", "security", "parent", "children",
-                                 "adapters", "delivery", "intake", "audit", "log_level"}))
+                                 "adapters", "delivery", "intake", "queries", "audit", "log_level"}))
         return r.problems();
 
     const std::string np = "/node";
@@ -111,6 +111,13 @@ Result<NodeConfig> load_node_config(const std::string& file) {
             c.backoff_max_ms = r.integer_or(d, "backoff_max_ms", p, c.backoff_max_ms, 1, 86400000);
             c.default_ttl_seconds =
                 r.integer_or(d, "default_ttl_seconds", p, c.default_ttl_seconds, 1, 365LL * 86400);
+        }
+    }
+    if (auto q = root["queries"]; q.IsDefined()) {
+        const std::string p = "/queries";
+        if (r.expect_map(q, p, {"timeout_seconds", "max_batch_keys"})) {
+            c.query_timeout_seconds = r.integer_or(q, "timeout_seconds", p, c.query_timeout_seconds, 1, 86400);
+            c.max_batch_keys = static_cast<int>(r.integer_or(q, "max_batch_keys", p, c.max_batch_keys, 1, 1000));
         }
     }
     if (auto in = root["intake"]; in.IsDefined()) {

@@ -49,6 +49,10 @@ struct NodeConfig {
     std::int64_t replay_window_seconds = 600;  // created time must lie within now +/- this
     int workers = 2;                           // decode/validate thread pool size
 
+    // request-reply (data.query)
+    std::int64_t query_timeout_seconds = 30;  // an endpoint's query unanswered this long gets a timeout reply
+    int max_batch_keys = 100;                 // keys one batch or verify query may carry (schema cap: 1000)
+
     // exchange log
     int audit_checkpoint_every = 1000;
     int audit_retention_days = 180;

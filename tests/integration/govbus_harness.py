@@ -73,8 +73,11 @@ def case_number(sequence, region="510000"):
 class Topology:
     """Four nodes in a temporary directory. Use as a context manager."""
 
-    def __init__(self, extra_config=None, routes=None):
-        """routes: {node id: route table file} to use instead of routes/<table>."""
+    def __init__(self, extra_config=None, routes=None, node_config=None):
+        """routes: {node id: route table file} to use instead of routes/<table>;
+        extra_config: {key: YAML value} added to every node's configuration;
+        node_config: {node id: {key: YAML value}} added to one node's."""
+        self.node_extra = node_config or {}
         self.dir = tempfile.mkdtemp(prefix="govbus-it-")
         self.routes = routes or {}
         self.ports = {n[0]: free_port() for n in NODES}
@@ -120,7 +123,7 @@ class Topology:
         lines.append("adapters:\n  amqp: { listen: \"127.0.0.1:%d\", plain: true }" % self.ports[node])
         lines.append("delivery: { backoff_initial_ms: 100, backoff_max_ms: 1000 }")
         lines.append("log_level: %s" % os.environ.get("GOVBUS_TEST_LOG_LEVEL", "info"))
-        for k, v in self.extra.items():
+        for k, v in list(self.extra.items()) + list(self.node_extra.get(node, {}).items()):
             lines.append("%s: %s" % (k, v))
         with open(self.config(node), "w") as f:
             f.write("\n".join(lines) + "\n")
