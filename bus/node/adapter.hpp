@@ -98,4 +98,24 @@ bool register_adapter(const std::string& name, AdapterFactory factory);
 Result<std::unique_ptr<Adapter>> make_adapter(const AdapterConfig& config);
 std::vector<std::string> adapter_names();
 
+// --- out-of-tree adapters (docs/operator.md "Adapter plug-ins") ---
+//
+// A shared library built against these headers exports
+//   extern "C" const govbus::AdapterPlugin* govbus_adapter_plugin();
+// The node reads interface_version before anything else and refuses a
+// library built against another version of this interface. The version goes
+// up with every change to this header that a plug-in could notice.
+inline constexpr int kAdapterInterfaceVersion = 1;
+
+struct AdapterPlugin {
+    int interface_version;  // kAdapterInterfaceVersion as the plug-in saw it; must stay the first member
+    const char* name;       // the adapter name it provides
+    Result<std::unique_ptr<Adapter>> (*make)(const AdapterConfig& config);
+};
+
+// Loads `library`, checks its interface version and registers its adapter.
+// Problems: config.adapter_plugin (cannot load, no entry point, name taken),
+// config.adapter_version (built against another interface version).
+Status load_adapter_plugin(const std::string& library);
+
 }  // namespace govbus

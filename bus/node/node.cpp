@@ -155,6 +155,11 @@ Status Node::Impl::start_adapters() {
         ac.node_id = config_.id;
         ac.options = kv.second;
         ac.config_dir = config_.dir;
+        if (kv.second.IsMap() && kv.second["library"]) {
+            std::filesystem::path lib = kv.second["library"].as<std::string>();
+            if (lib.is_relative()) lib = std::filesystem::path(config_.dir) / lib;
+            if (auto st = load_adapter_plugin(lib.string()); !st) return st;
+        }
         for (const auto& [id, e] : endpoints->all())
             if (e.adapter == ac.name) ac.peers.push_back({"endpoint:" + id, e.url, e.options});
         // Nodes always talk AMQP to each other.
