@@ -48,7 +48,8 @@ Result<EndpointRegistry> EndpointRegistry::load(const std::string& file) {
         const auto& n = list[i];
         const std::string p = "/endpoints/" + std::to_string(i);
         if (!r.expect_map(n, p, {"id", "organisation", "region", "department", "send", "receive", "may_address",
-                                 "adapter", "url", "suite", "cert", "revoked", "options"}))
+                                 "adapter", "url", "suite", "cert", "revoked", "options", "translate",
+                                 "signature"}))
             continue;
         Endpoint e;
         e.id = r.text(n, "id", p, true).value_or("");
@@ -66,6 +67,12 @@ Result<EndpointRegistry> EndpointRegistry::load(const std::string& file) {
         if (e.suite != "intl" && e.suite != "gm") r.error(n["suite"], p + "/suite", "expected intl or gm");
         e.cert = r.text_or(n, "cert", p, "");
         if (!e.cert.empty() && std::filesystem::path(e.cert).is_relative()) e.cert = (dir / e.cert).string();
+        e.translate = r.text_or(n, "translate", p, "");
+        if (!e.translate.empty() && std::filesystem::path(e.translate).is_relative())
+            e.translate = (dir / e.translate).string();
+        e.signature = r.text_or(n, "signature", p, "required");
+        if (e.signature != "required" && e.signature != "none")
+            r.error(n["signature"], p + "/signature", "expected required or none");
         e.revoked = r.boolean_or(n, "revoked", p, false);
         if (auto o = n["options"]; o.IsDefined()) e.options = o;
         e.line = n.Mark().line + 1;

@@ -25,6 +25,8 @@ struct Endpoint {
     std::string url;                // adapter-specific address (HTTP URL, directory, ...)
     std::string suite = "intl";     // "intl" or "gm"
     std::string cert;               // its certificate (PEM), for signature checks and encryption
+    std::string translate;          // translation file (bus/node/translation.hpp); empty: standard format
+    std::string signature = "required";  // "none": a legacy system that cannot sign (node security policy decides)
     bool revoked = false;
     YAML::Node options;             // adapter options for this endpoint
     int line = 0;                   // where it is defined, for messages

@@ -8,6 +8,8 @@
 #include "bus/node/intake.hpp"
 #include "bus/node/query_desk.hpp"
 #include "bus/node/share_catalogue.hpp"
+#include "bus/node/translating_adapter.hpp"
+#include "bus/node/translation.hpp"
 #include "bus/router/route_table.hpp"
 #include "bus/router/topology.hpp"
 
@@ -59,6 +61,7 @@ private:
         std::shared_ptr<const router::RouteTable> routes;
         std::shared_ptr<const EndpointRegistry> endpoints;
         std::shared_ptr<const ShareCatalogue> catalogue;  // null when none is configured
+        std::map<std::string, std::shared_ptr<const Translation>> translations;  // by endpoint id
     };
     Snapshot snapshot() {
         std::lock_guard lock(snapshot_mutex_);
@@ -83,6 +86,10 @@ private:
     std::mutex snapshot_mutex_;
     Snapshot current_;
     std::map<std::string, std::unique_ptr<Adapter>> adapters_;  // by adapter name
+    std::mutex translators_mutex_;
+    // One per translation ever loaded: a reload adds, never removes, so the
+    // dispatcher's pointer stays valid.
+    std::map<const Translation*, std::unique_ptr<TranslatingAdapter>> translators_;
     std::unique_ptr<boost::asio::thread_pool> workers_;
     std::unique_ptr<Dispatcher> dispatcher_;
     QueryDesk queries_;
@@ -97,6 +104,12 @@ Status Node::Impl::load_tables(Snapshot& out) {
     if (!endpoints) return endpoints.problems();
     out.routes = std::make_shared<const router::RouteTable>(std::move(routes.value()));
     out.endpoints = std::make_shared<const EndpointRegistry>(std::move(endpoints.value()));
+    for (const auto& [id, e] : out.endpoints->all()) {
+        if (e.translate.empty()) continue;
+        auto t = Translation::load(e.translate);
+        if (!t) return t.problems();
+        out.translations[id] = std::make_shared<const Translation>(std::move(t.value()));
+    }
     if (!config_.catalogue.empty()) {
         auto catalogue = ShareCatalogue::load(config_.catalogue);
         if (!catalogue) return catalogue.problems();
@@ -183,14 +196,21 @@ Status Node::Impl::start_adapters() {
 
 Adapter* Node::Impl::adapter_for(const std::string& destination) {
     std::string name = "amqp";
+    std::shared_ptr<const Translation> translation;
     if (destination.rfind("endpoint:", 0) == 0) {
-        auto endpoints = snapshot().endpoints;
-        const Endpoint* e = endpoints->find(destination.substr(9));
+        auto s = snapshot();
+        const Endpoint* e = s.endpoints->find(destination.substr(9));
         if (!e) return nullptr;
         name = e->adapter;
+        if (auto t = s.translations.find(e->id); t != s.translations.end()) translation = t->second;
     }
     auto it = adapters_.find(name);
-    return it == adapters_.end() ? nullptr : it->second.get();
+    if (it == adapters_.end()) return nullptr;
+    if (!translation) return it->second.get();
+    std::lock_guard lock(translators_mutex_);
+    auto& slot = translators_[translation.get()];
+    if (!slot) slot = std::make_unique<TranslatingAdapter>(*it->second, translation, *codec_);
+    return slot.get();
 }
 
 void Node::Impl::stop() {
@@ -225,9 +245,26 @@ void Node::Impl::inbound(InboundMessage message, InboundDone done) {
     boost::asio::post(*workers_, [this, shared, done = std::move(done)] { handle(shared, done); });
 }
 
-void Node::Impl::handle(const std::shared_ptr<const InboundMessage>& message, const InboundDone& done) {
-    const InboundMessage& msg = *message;
+void Node::Impl::handle(const std::shared_ptr<const InboundMessage>& original, const InboundDone& done) {
     auto s = snapshot();
+    std::shared_ptr<const InboundMessage> message = original;
+    if (!s.translations.empty()) {
+        // An endpoint that keeps its own format: into the standard one before intake.
+        std::string who = original->peer.rfind("node:", 0) == 0 ? std::string() : original->peer;
+        if (who.empty()) who = claimed_source(original->bytes);
+        if (auto t = s.translations.find(who); t != s.translations.end()) {
+            auto translated = t->second->inbound(original->bytes);
+            if (!translated) {
+                GOVBUS_LOG(info, "rejected a message from " << who << ": " << translated.problem().to_string());
+                record("rejected", nullptr, *original, &translated.problem());
+                done(translated.problems());
+                return;
+            }
+            message = std::make_shared<const InboundMessage>(
+                InboundMessage{std::move(translated.value()), original->peer, original->adapter});
+        }
+    }
+    const InboundMessage& msg = *message;
     IntakeContext ctx{config_, *codec_, *s.endpoints, *s.routes, topology_, plugins_.verifier,
                       [this](const std::string& key) -> std::optional<std::string> {
                           auto p = journal_->case_path(key);
@@ -239,14 +276,14 @@ void Node::Impl::handle(const std::shared_ptr<const InboundMessage>& message, co
         const Problem& p = decision.problem();
         GOVBUS_LOG(info, "rejected a message from " << (msg.peer.empty() ? msg.adapter : msg.peer) << ": "
                                                    << p.to_string());
-        record("rejected", nullptr, msg, &p);
+        record("rejected", nullptr, *original, &p);
         if (answer_refused_query(msg, p, done)) return;
         done(decision.problems());
         return;
     }
     auto d = std::make_shared<IntakeDecision>(std::move(decision.value()));
     const Envelope& env = d->envelope;
-    record("received", &env, msg, nullptr);
+    record("received", &env, *original, nullptr);  // the digest is of the bytes as they arrived
     if (d->path_key.rfind("reply:", 0) == 0) journal_->remember_case_path(d->path_key, d->origin);
 
     Accept a;

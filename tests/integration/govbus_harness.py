@@ -73,11 +73,13 @@ def case_number(sequence, region="510000"):
 class Topology:
     """Four nodes in a temporary directory. Use as a context manager."""
 
-    def __init__(self, extra_config=None, routes=None, node_config=None):
+    def __init__(self, extra_config=None, routes=None, node_config=None, endpoints=None):
         """routes: {node id: route table file} to use instead of routes/<table>;
         extra_config: {key: YAML value} added to every node's configuration;
-        node_config: {node id: {key: YAML value}} added to one node's."""
+        node_config: {node id: {key: YAML value}} added to one node's;
+        endpoints: {node id: endpoint registry file} instead of etc/<registry>."""
         self.node_extra = node_config or {}
+        self.endpoints = endpoints or {}
         self.dir = tempfile.mkdtemp(prefix="govbus-it-")
         self.routes = routes or {}
         self.ports = {n[0]: free_port() for n in NODES}
@@ -111,7 +113,7 @@ class Topology:
             "node: { id: %s, level: %s, region: \"%s\", data_dir: data/%s, key: %s, cert: %s }"
             % (node, level, region, node, key, crt),
             "routes: %s" % self.routes.get(node, os.path.join(SOURCE, "routes", routes)),
-            "endpoints: %s" % os.path.join(SOURCE, "etc", endpoints),
+            "endpoints: %s" % self.endpoints.get(node, os.path.join(SOURCE, "etc", endpoints)),
         ]
         if parent:
             lines.append("parent: { id: %s, url: \"%s\" }" % (parent, self.url(parent)))
