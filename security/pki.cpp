@@ -200,7 +200,10 @@ Result<IssuedCertificate> pki_issue(const PkiIssue& r) {
         ext.emplace_back(NID_subject_alt_name, san);
     }
     const char* kind = r.kind == CertificateKind::node ? "node" : "endpoint";
-    auto cert = make_certificate(*serial, r.id, kind, key.get(), ca->cert.get(), ca->key.get(), r.days, ext);
+    // Node certificates name "node:<id>", the identity node links authenticate
+    // as (adapters/amqp/README.md); endpoint certificates the endpoint id.
+    const std::string cn = r.kind == CertificateKind::node ? "node:" + r.id : r.id;
+    auto cert = make_certificate(*serial, cn, kind, key.get(), ca->cert.get(), ca->key.get(), r.days, ext);
     if (!cert) return cert.problems();
     IssuedCertificate out{path(r.dir, r.id + ".key"), path(r.dir, r.id + ".crt"), *serial};
     if (auto st = write_file(out.key_file, key_pem(key.get()), true); !st) return st.problems();

@@ -24,7 +24,7 @@ struct PkiInit {
 
 struct PkiIssue {
     std::string dir;
-    std::string id;  // endpoint or node id: the certificate's CN
+    std::string id;  // endpoint id (the CN) or node id (CN "node:<id>"); also the file names
     CertificateKind kind = CertificateKind::endpoint;
     bool rsa = false;  // intl only
     int days = 825;

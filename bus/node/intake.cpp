@@ -121,7 +121,9 @@ Result<IntakeDecision> examine(const InboundMessage& msg, const IntakeContext& c
 
     if (auto t = check_times(env, ctx); !t) return t.problems();
     if (ctx.verifier) {
-        if (auto v = ctx.verifier->verify(env, msg.bytes, msg.peer); !v) return v.problems();
+        const Endpoint* sender = env.hops.empty() ? ctx.endpoints.find(env.source) : nullptr;
+        VerifyRequest request{env, msg.bytes, msg.peer, sender && sender->signature == "none"};
+        if (auto v = ctx.verifier->verify(request); !v) return v.problems();
     }
     if (env.type == "data.query") {
         if (ctx.catalogue) {

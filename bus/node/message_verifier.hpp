@@ -11,12 +11,20 @@
 
 namespace govbus {
 
+struct VerifyRequest {
+    const Envelope& envelope;
+    std::string_view raw;     // the message exactly as received
+    const std::string& peer;  // transport identity ("" when the transport did not authenticate)
+    // The registry marks the sending endpoint `signature: none` (a legacy
+    // system reached over an authenticated adapter): an unsigned message may pass.
+    bool unsigned_allowed = false;
+};
+
 class MessageVerifier {
 public:
     virtual ~MessageVerifier() = default;
-    // `raw` is the message exactly as received; `peer` the transport identity
-    // ("" when the transport did not authenticate). Called from worker threads.
-    virtual Status verify(const Envelope& envelope, std::string_view raw, const std::string& peer) = 0;
+    // Called from worker threads.
+    virtual Status verify(const VerifyRequest& request) = 0;
 };
 
 }  // namespace govbus

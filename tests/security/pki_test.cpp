@@ -146,3 +146,22 @@ BOOST_AUTO_TEST_CASE(a_ca_certificate_is_not_accepted_as_a_signer_without_digita
     Certificate ca = std::move(load_certificate(dir + "/ca.crt").value());
     BOOST_TEST(code_of(store->check(ca.get(), now, KeyPurpose::signing)) == "security.key_usage");
 }
+
+BOOST_AUTO_TEST_CASE(a_node_certificate_names_the_node_as_node_links_authenticate) {
+    TempDir t;
+    const std::string dir = make_ca(t, Suite::intl);
+    PkiIssue r;
+    r.dir = dir;
+    r.id = "city-510100";
+    r.kind = CertificateKind::node;
+    r.hosts = {"127.0.0.1", "localhost"};
+    auto issued = pki_issue(r);
+    BOOST_REQUIRE(issued.ok());
+    BOOST_TEST(issued->cert_file == dir + "/city-510100.crt");
+    auto store = TrustStore::load({dir + "/ca.crt"}, {});
+    auto id = store->check(cert_of(*issued).get(), now, KeyPurpose::signing);
+    BOOST_REQUIRE(id.ok());
+    BOOST_TEST(id->id == "node:city-510100");
+    BOOST_TEST(id->kind == "node");
+    BOOST_TEST(X509_check_ip_asc(cert_of(*issued).get(), "127.0.0.1", 0) == 1);
+}

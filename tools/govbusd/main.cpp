@@ -4,10 +4,10 @@
 #include "bus/core/log.hpp"
 #include "bus/node/node.hpp"
 #include "bus/node/node_config.hpp"
+#include "security/envelope_verifier.hpp"
+#include "tools/govbusd/exchange_log_sink.hpp"
 
 #include <boost/program_options.hpp>
-
-#include "tools/govbusd/exchange_log_sink.hpp"
 
 #include <csignal>
 #include <filesystem>
@@ -105,7 +105,26 @@ int main(int argc, char** argv) {
         }
         sink = std::make_unique<govbus::ExchangeLogSink>(std::move(log.value()));
     }
-    govbus::Node node(std::move(config.value()), govbus::Node::Plugins{nullptr, sink.get()});
+    std::unique_ptr<govbus::security::EnvelopeVerifier> verifier;
+    if (config->security) {
+        auto options = govbus::security::read_verifier_options(config->security, config->dir);
+        if (!options) {
+            for (const auto& p : options.problems()) std::cerr << "govbusd: " << config->file << ": " << p.message << "\n";
+            return 1;
+        }
+        auto made = govbus::security::EnvelopeVerifier::make(*options);
+        if (!made) {
+            for (const auto& p : made.problems()) std::cerr << "govbusd: message security: " << p.to_string() << "\n";
+            return 1;
+        }
+        verifier = std::move(made.value());
+        GOVBUS_LOG(info, "message security on: signatures " << (options->require_signatures ? "required" : "checked when present")
+                                                           << ", " << options->trust.size() << " trust anchor file(s), "
+                                                           << options->crl.size() << " CRL file(s)");
+    } else {
+        GOVBUS_LOG(warn, "no 'security' block: messages are not verified (loopback tests only)");
+    }
+    govbus::Node node(std::move(config.value()), govbus::Node::Plugins{verifier.get(), sink.get()});
     if (auto st = node.start(); !st) {
         for (const auto& p : st.problems()) std::cerr << "govbusd: cannot start: " << p.to_string() << "\n";
         return 1;
