@@ -73,11 +73,15 @@ def case_number(sequence, region="510000"):
 class Topology:
     """Four nodes in a temporary directory. Use as a context manager."""
 
-    def __init__(self, extra_config=None, routes=None, node_config=None, endpoints=None):
+    def __init__(self, extra_config=None, routes=None, node_config=None, endpoints=None, secure=False):
         """routes: {node id: route table file} to use instead of routes/<table>;
         extra_config: {key: YAML value} added to every node's configuration;
         node_config: {node id: {key: YAML value}} added to one node's;
-        endpoints: {node id: endpoint registry file} instead of etc/<registry>."""
+        endpoints: {node id: endpoint registry file} instead of etc/<registry>;
+        secure: a deployment PKI made with `govbus pki`, AMQP over TLS with
+        client certificates between nodes and endpoints, and every message's
+        signature verified (docs/security.md)."""
+        self.secure = secure
         self.node_extra = node_config or {}
         self.endpoints = endpoints or {}
         self.dir = tempfile.mkdtemp(prefix="govbus-it-")
@@ -85,11 +89,40 @@ class Topology:
         self.ports = {n[0]: free_port() for n in NODES}
         self.procs = {}
         self.extra = extra_config or {}
+        self.pki = os.path.join(self.dir, "pki")
+        if secure:
+            govbus_checked("pki", "init", "--dir", self.pki, "--suite", "intl")
         for node in NODES:
             self._write_config(*node)
 
     def url(self, node):
+        if self.secure:
+            return "amqps://localhost:%d" % self.ports[node]
         return "amqp://127.0.0.1:%d" % self.ports[node]
+
+    def endpoint_credentials(self, endpoint_id, ca=None):
+        """(key, cert) of an endpoint certificate issued by this deployment's CA (or by the CA in `ca`)."""
+        ca = ca or self.pki
+        key, crt = os.path.join(ca, endpoint_id + ".key"), os.path.join(ca, endpoint_id + ".crt")
+        if not os.path.exists(crt):
+            govbus_checked("pki", "issue", "--dir", ca, "--name", endpoint_id)
+        return key, crt
+
+    def endpoint(self, node, endpoint_id, receive=True, credentials=None):
+        """An Endpoint connected to `node` as `endpoint_id` (over TLS with its certificate when secure)."""
+        if not self.secure:
+            return Endpoint(self.url(node), endpoint_id, receive=receive)
+        key, crt = credentials or self.endpoint_credentials(endpoint_id)
+        return Endpoint(self.url(node), endpoint_id, receive=receive, tls=(os.path.join(self.pki, "ca.crt"), crt, key))
+
+    def sign(self, envelope, endpoint_id, content_type="application/json", credentials=None):
+        """The envelope signed by `endpoint_id` with `govbus sign` (bytes)."""
+        key, crt = credentials or self.endpoint_credentials(endpoint_id)
+        body = json.dumps(envelope, ensure_ascii=False).encode() if isinstance(envelope, dict) else envelope
+        p = subprocess.run([GOVBUS, "sign", "--key", key, "--cert", crt, "-"], input=body, capture_output=True)
+        if p.returncode != 0:
+            raise AssertionError("govbus sign failed: " + p.stderr.decode())
+        return p.stdout
 
     def config(self, node):
         return os.path.join(self.dir, node + ".yaml")
@@ -108,7 +141,12 @@ class Topology:
         return key, crt
 
     def _write_config(self, node, level, region, routes, endpoints, parent):
-        key, crt = self._node_key(node)
+        if self.secure:
+            govbus_checked("pki", "issue", "--dir", self.pki, "--name", node, "--kind", "node",
+                           "--host", "localhost", "--host", "127.0.0.1")
+            key, crt = os.path.join(self.pki, node + ".key"), os.path.join(self.pki, node + ".crt")
+        else:
+            key, crt = self._node_key(node)
         lines = [
             "node: { id: %s, level: %s, region: \"%s\", data_dir: data/%s, key: %s, cert: %s }"
             % (node, level, region, node, key, crt),
@@ -122,13 +160,27 @@ class Topology:
             lines.append("children:")
             for c in children:
                 lines.append("  - { id: %s, region: \"%s\", url: \"%s\" }" % (c[0], c[2], self.url(c[0])))
-        lines.append("adapters:\n  amqp: { listen: \"127.0.0.1:%d\", plain: true }" % self.ports[node])
+        if self.secure:
+            lines.append("adapters:\n  amqp: { listen: \"127.0.0.1:%d\", tls: { ca: %s, cert: %s, key: %s } }"
+                         % (self.ports[node], os.path.join(self.pki, "ca.crt"), crt, key))
+            lines.append("security: { trust: [%s], crl: [%s] }" % (
+                ", ".join(self.trust_files()), ", ".join(self.crl_files())))
+        else:
+            lines.append("adapters:\n  amqp: { listen: \"127.0.0.1:%d\", plain: true }" % self.ports[node])
         lines.append("delivery: { backoff_initial_ms: 100, backoff_max_ms: 1000 }")
         lines.append("log_level: %s" % os.environ.get("GOVBUS_TEST_LOG_LEVEL", "info"))
         for k, v in list(self.extra.items()) + list(self.node_extra.get(node, {}).items()):
             lines.append("%s: %s" % (k, v))
         with open(self.config(node), "w") as f:
             f.write("\n".join(lines) + "\n")
+
+    def trust_files(self):
+        """CA certificates every node trusts: this deployment's, and those of extra CA dirs in self.extra_cas."""
+        return [os.path.join(d, "ca.crt") for d in [self.pki] + getattr(self, "extra_cas", [])]
+
+    def crl_files(self):
+        govbus_checked("pki", "crl", "--dir", self.pki)
+        return [os.path.join(d, "crl.pem") for d in [self.pki] + getattr(self, "extra_cas", [])]
 
     def start(self, node):
         with open(os.path.join(self.dir, node + ".log"), "ab") as log:
@@ -184,9 +236,13 @@ class Endpoint:
     """A Python Proton client acting as one endpoint (docs/integrator.md):
     sends to govbus/in, receives from govbus/out/<id>."""
 
-    def __init__(self, url, endpoint_id, receive=True, timeout=20):
+    def __init__(self, url, endpoint_id, receive=True, timeout=20, tls=None):
+        """tls: (ca, cert, key) to connect with a client certificate and SASL EXTERNAL."""
         self.id = endpoint_id
-        self.conn = BlockingConnection(url, timeout=timeout)
+        if tls:
+            self.conn = BlockingConnection(url, timeout=timeout, ssl_domain=client_tls(*tls), allowed_mechs="EXTERNAL")
+        else:
+            self.conn = BlockingConnection(url, timeout=timeout)
         self.sender = self.conn.create_sender("govbus/in")
         self.receiver = self.conn.create_receiver("govbus/out/" + endpoint_id, credit=50) if receive else None
 
@@ -255,6 +311,24 @@ def case_answer(apply, type_, source):
         },
         "payload": payloads[type_],
     }
+
+
+def client_tls(ca, cert=None, key=None):
+    """A Proton client SSL domain trusting `ca`, presenting cert/key when given."""
+    from proton import SSLDomain
+    domain = SSLDomain(SSLDomain.MODE_CLIENT)
+    domain.set_trusted_ca_db(ca)
+    domain.set_peer_authentication(SSLDomain.VERIFY_PEER_NAME)
+    if cert:
+        domain.set_credentials(cert, key, None)
+    return domain
+
+
+def govbus_checked(*args):
+    rc, out = govbus(*args)
+    if rc != 0:
+        raise AssertionError("govbus %s failed:\n%s" % (" ".join(args), out))
+    return out
 
 
 def govbus(*args, timeout=60):
