@@ -1,6 +1,7 @@
 #include "security/envelope_verifier.hpp"
 
 #include "bus/codec/codec.hpp"
+#include "bus/core/log.hpp"
 #include "security/jose/jws.hpp"
 #include "security/xml/xml_signature.hpp"
 
@@ -47,8 +48,42 @@ Result<std::unique_ptr<EnvelopeVerifier>> EnvelopeVerifier::make(const VerifierO
     return std::unique_ptr<EnvelopeVerifier>(new EnvelopeVerifier(std::move(store.value()), options, std::move(clock)));
 }
 
+namespace {
+std::vector<std::filesystem::file_time_type> stamps_of(const VerifierOptions& o) {
+    std::vector<std::filesystem::file_time_type> out;
+    for (const auto* list : {&o.trust, &o.crl})
+        for (const auto& f : *list) {
+            std::error_code ec;
+            out.push_back(std::filesystem::last_write_time(f, ec));
+        }
+    return out;
+}
+}  // namespace
+
 EnvelopeVerifier::EnvelopeVerifier(TrustStore store, VerifierOptions options, Clock clock)
-    : store_(std::move(store)), options_(std::move(options)), clock_(std::move(clock)) {}
+    : store_(std::make_shared<const TrustStore>(std::move(store))),
+      stamps_(stamps_of(options)),
+      last_look_(std::chrono::steady_clock::now()),
+      options_(std::move(options)),
+      clock_(std::move(clock)) {}
+
+std::shared_ptr<const TrustStore> EnvelopeVerifier::current_store() {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_look_ < std::chrono::seconds(2)) return store_;
+    last_look_ = now;
+    auto stamps = stamps_of(options_);
+    if (stamps == stamps_) return store_;
+    auto fresh = TrustStore::load(options_.trust, options_.crl);
+    if (!fresh) {
+        GOVBUS_LOG(error, "keeping the previous trust anchors and CRLs: " << fresh.problem().to_string());
+        return store_;
+    }
+    stamps_ = std::move(stamps);
+    store_ = std::make_shared<const TrustStore>(std::move(fresh.value()));
+    GOVBUS_LOG(info, "trust anchors and CRLs re-read after a change on disk");
+    return store_;
+}
 
 Status EnvelopeVerifier::verify(const VerifyRequest& r) {
     const Envelope& env = r.envelope;
@@ -74,7 +109,7 @@ Status EnvelopeVerifier::verify(const VerifyRequest& r) {
         cert = std::move(check->signer_cert);
         suite = check->suite;
     }
-    auto identity = store_.check(cert.get(), clock_(), KeyPurpose::signing);
+    auto identity = current_store()->check(cert.get(), clock_(), KeyPurpose::signing);
     if (!identity) return identity.problems();
     if (identity->id != env.source)
         return make_problem("security.signer_not_source",

@@ -10,8 +10,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 namespace govbus::security {
 
@@ -36,7 +39,14 @@ public:
 
 private:
     EnvelopeVerifier(TrustStore store, VerifierOptions options, Clock clock);
-    TrustStore store_;
+    // The trust store, re-read when a CA or CRL file changes (checked at most
+    // every few seconds), so a newly published CRL takes effect without a restart.
+    std::shared_ptr<const TrustStore> current_store();
+
+    std::mutex mutex_;
+    std::shared_ptr<const TrustStore> store_;
+    std::vector<std::filesystem::file_time_type> stamps_;
+    std::chrono::steady_clock::time_point last_look_{};
     VerifierOptions options_;
     Clock clock_;
 };

@@ -228,5 +228,26 @@ class MessageSecurity(unittest.TestCase):
         self.assertEqual(outcomes["impostor"], ("rejected", "govbus:auth.identity_mismatch"))
 
 
+    def test_a_newly_published_crl_takes_effect_without_a_restart(self):
+        def query():
+            return {"header": {"id": str(uuid.uuid4()), "type": "data.query", "schemaVersion": "1.0",
+                               "source": "cd.window", "destination": {"department": "population"},
+                               "region": "510104", "created": now_rfc3339()},
+                    "payload": {"mode": "exact", "dataset": "population", "keys": ["11010519491231002X"],
+                                "purpose": "核验"}}
+        first = self.send_all("city-510100", "cd.window", [("q", self.topo.sign(query(), "cd.window"), "application/json")])
+        self.assertEqual(first["q"], ("accepted", None))
+        govbus_checked("pki", "revoke", "--dir", self.topo.pki, "--name", "cd.window", "--reason", "keyCompromise")
+        govbus_checked("pki", "crl", "--dir", self.topo.pki)
+        deadline, outcome = time.time() + 15, None
+        while time.time() < deadline:
+            out = self.send_all("city-510100", "cd.window", [("q", self.topo.sign(query(), "cd.window"), "application/json")])
+            outcome = out["q"]
+            if outcome[0] == "rejected":
+                break
+            time.sleep(0.5)
+        self.assertEqual(outcome, ("rejected", "govbus:security.cert_revoked"))
+
+
 if __name__ == "__main__":
     unittest.main()
