@@ -7,6 +7,7 @@
 // every process it started.
 #include "bus/codec/codec.hpp"
 #include "tools/common/bus_client.hpp"
+#include "tools/common/envelope_signer.hpp"
 #include "tools/common/child_process.hpp"
 #include "tools/common/sample_messages.hpp"
 #include "tools/govbus/command.hpp"
@@ -46,17 +47,18 @@ double percentile(std::vector<double> v, double p) {
 int run(const std::vector<std::string>& args) {
     int cases = 1000, delay_ms = 20, timeout_s = 300;
     std::string dir;
-    bool keep = false;
+    bool keep = false, plain = false;
     po::options_description opts("govbus demo options");
     opts.add_options()("help,h", "show this help")("cases,n", po::value(&cases)->default_value(1000), "cases to push down")(
         "delay-ms", po::value(&delay_ms)->default_value(20), "department think time between answers")(
         "dir", po::value(&dir), "run directory (default: ./demo-run)")(
         "timeout", po::value(&timeout_s)->default_value(300), "seconds to wait for all results")(
-        "keep", po::bool_switch(&keep), "leave the nodes running until Enter is pressed");
+        "keep", po::bool_switch(&keep), "leave the nodes running until Enter is pressed")(
+        "plain", po::bool_switch(&plain), "no PKI, TLS or signatures (to compare; the default is secure)");
     if (auto exit = parse_command_options("demo", args, opts)) return *exit;
     auto codec = std::make_unique<codec::Codec>();
 
-    DemoTopology topo = make_demo_topology(dir.empty() ? "demo-run" : dir);
+    DemoTopology topo = make_demo_topology(dir.empty() ? "demo-run" : dir, !plain);
     std::cout << "govbus demo: 4 nodes on 127.0.0.1 (national :" << topo.port("national") << ", province-510000 :"
               << topo.port("province-510000") << ", city-510100 :" << topo.port("city-510100")
               << ", city-510700 :" << topo.port("city-510700") << "), run directory " << topo.dir << "\n";
@@ -69,10 +71,15 @@ int run(const std::vector<std::string>& args) {
             return 1;
         }
     }
-    for (const auto& d : topo.departments)
-        departments.emplace_back(std::vector<std::string>{topo.govbus, "dept-sim", "--url", topo.url(d.node), "--endpoint",
-                                                          d.endpoint, "--delay-ms", std::to_string(delay_ms)},
-                                 topo.dir + "/" + d.endpoint + ".log");
+    for (const auto& d : topo.departments) {
+        std::vector<std::string> argv{topo.govbus, "dept-sim", "--url", topo.url(d.node), "--endpoint",
+                                      d.endpoint, "--delay-ms", std::to_string(delay_ms)};
+        const DemoIdentity id = topo.identity(d.endpoint);
+        if (topo.secure)
+            argv.insert(argv.end(), {"--ca", id.ca, "--cert", id.tls_cert, "--key", id.tls_key, "--sign-key",
+                                     id.sign_key, "--sign-cert", id.sign_cert});
+        departments.emplace_back(argv, topo.dir + "/" + d.endpoint + ".log");
+    }
 
     // The provincial portal: sends cases, collects what comes back.
     std::mutex mutex;
@@ -94,7 +101,12 @@ int run(const std::vector<std::string>& args) {
         }
         return ok_status();
     };
-    tools::BusClient portal({topo.url("province-510000"), "sc.portal", true, 500, {}, {}, {}}, on_portal_message);
+    const DemoIdentity portal_id = topo.identity("sc.portal");
+    std::shared_ptr<const tools::EnvelopeSigner> portal_signer;
+    if (topo.secure) portal_signer = tools::EnvelopeSigner::load(portal_id.sign_key, portal_id.sign_cert).value();
+    tools::BusClient portal({topo.url("province-510000"), "sc.portal", true, 500, portal_id.ca, portal_id.tls_cert,
+                             portal_id.tls_key},
+                            on_portal_message);
     if (auto st = portal.connect(std::chrono::seconds(20)); !st)
         return std::cerr << "govbus demo: portal: " << st.problem().to_string() << "\n", 1;
 
@@ -113,7 +125,7 @@ int run(const std::vector<std::string>& args) {
             std::lock_guard lock(mutex);
             track[e.case_number].sent = SteadyClock::now();
         }
-        sends.push_back(portal.send(tools::encode(*codec, e), e.content_type));
+        sends.push_back(portal.send(tools::maybe_sign(portal_signer, tools::encode(*codec, e)).value(), e.content_type));
     }
     for (auto& f : sends) {
         auto o = f.get();
@@ -161,7 +173,11 @@ int run(const std::vector<std::string>& args) {
         std::promise<Envelope> reply;
         auto reply_future = reply.get_future();
         std::once_flag once;
-        tools::BusClient window({topo.url("city-510100"), "cd.window", true, 10, {}, {}, {}},
+        const DemoIdentity window_id = topo.identity("cd.window");
+        std::shared_ptr<const tools::EnvelopeSigner> window_signer;
+        if (topo.secure) window_signer = tools::EnvelopeSigner::load(window_id.sign_key, window_id.sign_cert).value();
+        tools::BusClient window({topo.url("city-510100"), "cd.window", true, 10, window_id.ca, window_id.tls_cert,
+                                 window_id.tls_key},
                                 [&](const std::string& bytes, const std::string&) -> Status {
                                     auto env = codec->decode(bytes);
                                     if (!env) return env.problems();
@@ -171,7 +187,8 @@ int run(const std::vector<std::string>& args) {
         if (window.connect(std::chrono::seconds(10))) {
             Envelope q = tools::make_data_query("cd.window", "510104", "population", "510104199001011230");
             auto t0 = SteadyClock::now();
-            auto o = window.send_and_wait(tools::encode(*codec, q), q.content_type, std::chrono::seconds(10));
+            auto o = window.send_and_wait(tools::maybe_sign(window_signer, tools::encode(*codec, q)).value(),
+                                          q.content_type, std::chrono::seconds(10));
             if (!o.accepted) {
                 query_line = "rejected: " + o.condition + " " + o.description;
             } else if (reply_future.wait_for(std::chrono::seconds(20)) == std::future_status::ready) {
@@ -201,7 +218,13 @@ int run(const std::vector<std::string>& args) {
               << "  round trip p99          " << percentile(rtt, 0.99) << " ms\n"
               << "  wall time               " << seconds << " s (" << std::setprecision(0)
               << (seconds > 0 ? results / seconds : 0) << " cases/s)\n"
-              << "  national data query     " << query_line << "\n";
+              << "  national data query     " << query_line << "\n"
+              << "  security                "
+              << (topo.secure ? "mutual TLS, every message signed and verified at every node; my.market and "
+                                "my.civil sign with SM2/SM3 (gm), the others with ECDSA P-256 (intl); PKI in " +
+                                    topo.pki + " and " + topo.pki_gm
+                              : std::string("off (--plain)"))
+              << "\n";
     if (!sample_case.empty())
         std::cout << "\n  trace one case:  " << topo.govbus << " trace " << sample_case << topo.trace_flags() << "\n";
 

@@ -2,6 +2,7 @@
 
 #include "tools/common/child_process.hpp"
 #include "tools/common/node_key.hpp"
+#include "security/pki.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -47,7 +48,8 @@ int DemoTopology::port(const std::string& node) const {
 }
 
 std::string DemoTopology::url(const std::string& node) const {
-    return "amqp://127.0.0.1:" + std::to_string(port(node));
+    // Secure links check the node certificate's name: localhost is in its subjectAltName.
+    return (secure ? "amqps://localhost:" : "amqp://127.0.0.1:") + std::to_string(port(node));
 }
 
 std::string DemoTopology::trace_flags() const {
@@ -56,8 +58,66 @@ std::string DemoTopology::trace_flags() const {
     return s;
 }
 
-DemoTopology make_demo_topology(const std::string& dir) {
+namespace {
+
+// Endpoints whose messages the demo signs with SM2 (the gm suite).
+bool signs_gm(const std::string& endpoint) { return endpoint.rfind("my.", 0) == 0; }
+
+void must(const Status& st, const std::string& what) {
+    if (!st) throw std::runtime_error(what + ": " + st.problem().to_string());
+}
+
+// The deployment's PKI, made as an operator would with govbus pki.
+void make_pki(const DemoTopology& t, const std::vector<std::string>& endpoints) {
+    fs::remove_all(t.pki);
+    fs::remove_all(t.pki_gm);
+    security::PkiInit intl;
+    intl.dir = t.pki;
+    intl.name = "govbus demo CA";
+    must(security::pki_init(intl), "pki init");
+    security::PkiInit gm = intl;
+    gm.dir = t.pki_gm;
+    gm.suite = security::Suite::gm;
+    gm.name = "govbus demo CA (SM2)";
+    must(security::pki_init(gm), "pki init --suite gm");
+    for (const auto& n : t.nodes) {
+        security::PkiIssue r;
+        r.dir = t.pki;
+        r.id = n.id;
+        r.kind = security::CertificateKind::node;
+        r.hosts = {"localhost", "127.0.0.1"};
+        if (auto i = security::pki_issue(r); !i) must(i.problems(), "pki issue " + n.id);
+    }
+    for (const auto& e : endpoints) {
+        security::PkiIssue r;
+        r.dir = t.pki;
+        r.id = e;
+        if (auto i = security::pki_issue(r); !i) must(i.problems(), "pki issue " + e);
+        if (!signs_gm(e)) continue;
+        r.dir = t.pki_gm;
+        if (auto i = security::pki_issue(r); !i) must(i.problems(), "pki issue --suite gm " + e);
+    }
+    for (const auto& d : {t.pki, t.pki_gm})
+        if (auto crl = security::pki_crl(d, 7); !crl) must(crl.problems(), "pki crl " + d);
+}
+
+}  // namespace
+
+DemoIdentity DemoTopology::identity(const std::string& endpoint) const {
+    if (!secure) return {};
+    DemoIdentity id;
+    id.ca = pki + "/ca.crt";
+    id.tls_cert = pki + "/" + endpoint + ".crt";
+    id.tls_key = pki + "/" + endpoint + ".key";
+    const std::string& sign_dir = signs_gm(endpoint) ? pki_gm : pki;
+    id.sign_cert = sign_dir + "/" + endpoint + ".crt";
+    id.sign_key = sign_dir + "/" + endpoint + ".key";
+    return id;
+}
+
+DemoTopology make_demo_topology(const std::string& dir, bool secure) {
     DemoTopology t;
+    t.secure = secure;
     t.dir = fs::absolute(dir).lexically_normal().string();
     t.govbus = fs::read_symlink("/proc/self/exe").string();
     t.govbusd = sibling_program("govbusd");
@@ -65,10 +125,25 @@ DemoTopology make_demo_topology(const std::string& dir) {
     fs::create_directories(fs::path(t.dir) / "data");
     const fs::path source = GOVBUS_SOURCE_DIR;
     for (const auto& s : kNodes) t.nodes.push_back({s.id, tools::free_port(), t.dir + "/" + s.id + ".yaml"});
+    t.departments = {{"nat.population", "national"}, {"nat.legal-person", "national"},
+                     {"cd.market", "city-510100"},   {"cd.civil", "city-510100"},
+                     {"my.market", "city-510700"},   {"my.civil", "city-510700"}};
+    t.pki = t.dir + "/pki";
+    t.pki_gm = t.dir + "/pki-gm";
+    if (secure) {
+        std::vector<std::string> endpoints{"sc.portal", "cd.window"};
+        for (const auto& d : t.departments) endpoints.push_back(d.endpoint);
+        make_pki(t, endpoints);
+    }
 
     for (const auto& s : kNodes) {
-        // The node's key signs its exchange-log checkpoints.
-        auto [key, crt] = tools::make_node_key(t.dir + "/pki", s.id);
+        // The node's key signs its exchange-log checkpoints (and, secure, its TLS links).
+        std::string key = t.pki + "/" + s.id + ".key", crt = t.pki + "/" + s.id + ".crt";
+        if (!secure) {
+            auto made = tools::make_node_key(t.dir + "/node-keys", s.id);
+            key = made.key;
+            crt = made.cert;
+        }
         std::ofstream out(t.dir + "/" + s.id + ".yaml");
         out << "# Written by govbus demo.\n"
             << "node:\n  id: " << s.id << "\n  level: " << s.level << "\n  region: \"" << s.region << "\"\n"
@@ -85,14 +160,18 @@ DemoTopology make_demo_topology(const std::string& dir) {
             first = false;
             out << "  - { id: " << c.id << ", region: \"" << c.region << "\", url: \"" << t.url(c.id) << "\" }\n";
         }
-        out << "adapters:\n  amqp: { listen: \"127.0.0.1:" << t.port(s.id) << "\", plain: true }\n"
+        if (secure)
+            out << "adapters:\n  amqp: { listen: \"127.0.0.1:" << t.port(s.id) << "\", tls: { ca: " << t.pki
+                << "/ca.crt, cert: " << crt << ", key: " << key << " } }\n"
+                << "security:\n  trust: [" << t.pki << "/ca.crt, " << t.pki_gm << "/ca.crt]\n  crl: [" << t.pki
+                << "/crl.pem, " << t.pki_gm << "/crl.pem]\n";
+        else
+            out << "adapters:\n  amqp: { listen: \"127.0.0.1:" << t.port(s.id) << "\", plain: true }\n";
+        out
             << "delivery: { backoff_initial_ms: 200, backoff_max_ms: 5000 }\n"
             << "log_level: info\n";
         if (!out) throw std::runtime_error("cannot write " + t.dir + "/" + s.id + ".yaml");
     }
-    t.departments = {{"nat.population", "national"}, {"nat.legal-person", "national"},
-                     {"cd.market", "city-510100"},   {"cd.civil", "city-510100"},
-                     {"my.market", "city-510700"},   {"my.civil", "city-510700"}};
     return t;
 }
 

@@ -5,6 +5,7 @@
 // id, as docs/integrator.md asks of every endpoint.
 #include "bus/codec/codec.hpp"
 #include "tools/common/bus_client.hpp"
+#include "tools/common/envelope_signer.hpp"
 #include "tools/common/sample_messages.hpp"
 #include "tools/govbus/command.hpp"
 #include "tools/govbus/command_options.hpp"
@@ -61,16 +62,27 @@ private:
 };
 
 int run(const std::vector<std::string>& args) {
-    std::string url, endpoint, ca, cert, key;
+    std::string url, endpoint, ca, cert, key, sign_key, sign_cert;
     int delay_ms = 100;
     po::options_description opts("govbus dept-sim options");
     opts.add_options()("help,h", "show this help")("url", po::value(&url)->required(), "node address, amqp://HOST:PORT")(
         "endpoint", po::value(&endpoint)->required(), "endpoint id this department acts as")(
         "delay-ms", po::value(&delay_ms)->default_value(100), "time between accept, process and result")(
         "ca", po::value(&ca), "CA certificate (TLS)")("cert", po::value(&cert), "client certificate (TLS)")(
-        "key", po::value(&key), "client key (TLS)");
+        "key", po::value(&key), "client key (TLS)")("sign-key", po::value(&sign_key),
+                                                     "private key that signs what it sends (else it sends unsigned)")(
+        "sign-cert", po::value(&sign_cert), "certificate of the signing key");
     if (auto exit = parse_command_options("dept-sim", args, opts)) return *exit;
     auto codec = std::make_unique<codec::Codec>();
+    std::shared_ptr<const tools::EnvelopeSigner> signer;
+    if (!sign_key.empty()) {
+        auto loaded = tools::EnvelopeSigner::load(sign_key, sign_cert);
+        if (!loaded) {
+            std::cerr << "govbus dept-sim: " << loaded.problem().to_string() << "\n";
+            return 1;
+        }
+        signer = *loaded;
+    }
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
 
@@ -108,8 +120,12 @@ int run(const std::vector<std::string>& args) {
     }
     std::cerr << "dept-sim " << endpoint << ": connected to " << url << "\n";
     while (auto e = outbox.next()) {
-        auto bytes = tools::encode(*codec, *e);
-        auto outcome = client.send_and_wait(bytes, e->content_type, std::chrono::seconds(120));
+        auto bytes = tools::maybe_sign(signer, tools::encode(*codec, *e));
+        if (!bytes) {
+            std::cerr << "dept-sim " << endpoint << ": cannot sign: " << bytes.problem().to_string() << "\n";
+            continue;
+        }
+        auto outcome = client.send_and_wait(*bytes, e->content_type, std::chrono::seconds(120));
         if (!outcome.accepted)
             std::cerr << "dept-sim " << endpoint << ": " << e->type << " for case " << e->case_number
                       << " not accepted: " << outcome.condition << " " << outcome.description << "\n";
