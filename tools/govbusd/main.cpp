@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
         sink = std::make_unique<govbus::ExchangeLogSink>(std::move(log.value()));
     }
     std::unique_ptr<govbus::security::EnvelopeVerifier> verifier;
-    if (config->security) {
+    if (config->security.IsMap()) {
         auto options = govbus::security::read_verifier_options(config->security, config->dir);
         if (!options) {
             for (const auto& p : options.problems()) std::cerr << "govbusd: " << config->file << ": " << p.message << "\n";
