@@ -220,9 +220,12 @@ void Node::Impl::stop() {
     if (workers_) workers_->join();
     query_timer_.reset();
     if (dispatcher_) dispatcher_->stop();
-    adapters_.clear();
     dispatcher_.reset();
+    // The journal's last group commit calls back into adapters (the sender's
+    // verdict), so they go after it.
     journal_.reset();
+    translators_.clear();
+    adapters_.clear();
     GOVBUS_LOG(info, "node " << config_.id << " stopped");
 }
 

@@ -73,7 +73,7 @@ def case_number(sequence, region="510000"):
 class Topology:
     """Four nodes in a temporary directory. Use as a context manager."""
 
-    def __init__(self, extra_config=None, routes=None, node_config=None, endpoints=None, secure=False):
+    def __init__(self, extra_config=None, routes=None, node_config=None, endpoints=None, secure=False, adapters=None):
         """routes: {node id: route table file} to use instead of routes/<table>;
         extra_config: {key: YAML value} added to every node's configuration;
         node_config: {node id: {key: YAML value}} added to one node's;
@@ -82,6 +82,7 @@ class Topology:
         client certificates between nodes and endpoints, and every message's
         signature verified (docs/security.md)."""
         self.secure = secure
+        self.adapters = adapters or {}  # {node id: YAML lines of extra adapter blocks under adapters:}
         self.node_extra = node_config or {}
         self.endpoints = endpoints or {}
         self.dir = tempfile.mkdtemp(prefix="govbus-it-")
@@ -167,6 +168,8 @@ class Topology:
                 ", ".join(self.trust_files()), ", ".join(self.crl_files())))
         else:
             lines.append("adapters:\n  amqp: { listen: \"127.0.0.1:%d\", plain: true }" % self.ports[node])
+        for extra in self.adapters.get(node, []):
+            lines.append("  " + extra)
         lines.append("delivery: { backoff_initial_ms: 100, backoff_max_ms: 1000 }")
         lines.append("log_level: %s" % os.environ.get("GOVBUS_TEST_LOG_LEVEL", "info"))
         for k, v in list(self.extra.items()) + list(self.node_extra.get(node, {}).items()):
