@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace govbus::cli {
@@ -101,6 +102,31 @@ void make_pki(const DemoTopology& t, const std::vector<std::string>& endpoints) 
         if (auto crl = security::pki_crl(d, 7); !crl) must(crl.problems(), "pki crl " + d);
 }
 
+// The sample registry, with the departments the demo reaches by HTTP or by
+// exchange database switched to those adapters.
+std::string demo_registry(const DemoTopology& t, const std::string& node, const fs::path& sample) {
+    std::ifstream in(sample);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string registry = text.str();
+    bool changed = false;
+    for (const auto& d : t.departments) {
+        if (d.node != node || d.adapter == "amqp") continue;
+        const std::string entry = "  - id: " + d.endpoint + "\n";
+        auto at = registry.find(entry);
+        auto adapter = at == std::string::npos ? at : registry.find("    adapter: amqp\n", at);
+        if (adapter == std::string::npos) throw std::runtime_error(sample.string() + " has no AMQP entry for " + d.endpoint);
+        std::string replacement = "    adapter: " + d.adapter + "\n";
+        if (d.adapter == "exchange-db") replacement += "    options: { backend: sqlite, path: " + t.exchange_db + " }\n";
+        registry.replace(adapter, std::string("    adapter: amqp\n").size(), replacement);
+        changed = true;
+    }
+    if (!changed) return sample.string();
+    const std::string file = t.dir + "/endpoints-" + node + ".yaml";
+    std::ofstream(file) << "# Written by govbus demo from " << sample.string() << "\n" << registry;
+    return file;
+}
+
 }  // namespace
 
 DemoIdentity DemoTopology::identity(const std::string& endpoint) const {
@@ -125,9 +151,16 @@ DemoTopology make_demo_topology(const std::string& dir, bool secure) {
     fs::create_directories(fs::path(t.dir) / "data");
     const fs::path source = GOVBUS_SOURCE_DIR;
     for (const auto& s : kNodes) t.nodes.push_back({s.id, tools::free_port(), t.dir + "/" + s.id + ".yaml"});
-    t.departments = {{"nat.population", "national"}, {"nat.legal-person", "national"},
-                     {"cd.market", "city-510100"},   {"cd.civil", "city-510100"},
-                     {"my.market", "city-510700"},   {"my.civil", "city-510700"}};
+    // Two departments meet the hub where old systems stand: Chengdu civil
+    // affairs over HTTP, Mianyang civil affairs through its exchange database.
+    t.departments = {{"nat.population", "national"},   {"nat.legal-person", "national"},
+                     {"cd.market", "city-510100"},     {"cd.civil", "city-510100", "http"},
+                     {"my.market", "city-510700"},     {"my.civil", "city-510700", "exchange-db"}};
+    t.http_port = tools::free_port();
+    t.exchange_db = t.dir + "/my.civil-exchange.db";
+    fs::remove(t.exchange_db);
+    fs::remove(t.exchange_db + "-wal");
+    fs::remove(t.exchange_db + "-shm");
     t.pki = t.dir + "/pki";
     t.pki_gm = t.dir + "/pki-gm";
     if (secure) {
@@ -149,7 +182,7 @@ DemoTopology make_demo_topology(const std::string& dir, bool secure) {
             << "node:\n  id: " << s.id << "\n  level: " << s.level << "\n  region: \"" << s.region << "\"\n"
             << "  data_dir: data/" << s.id << "\n  key: " << key << "\n  cert: " << crt << "\n"
             << "routes: " << (source / "routes" / s.routes).string() << "\n"
-            << "endpoints: " << (source / "etc" / s.endpoints).string() << "\n";
+            << "endpoints: " << demo_registry(t, s.id, source / "etc" / s.endpoints) << "\n";
         if (std::string(s.level) == "national")
             out << "catalogue: " << (source / "etc" / "catalogue-national.yaml").string() << "\n";
         if (*s.parent) out << "parent: { id: " << s.parent << ", url: \"" << t.url(s.parent) << "\" }\n";
@@ -160,15 +193,16 @@ DemoTopology make_demo_topology(const std::string& dir, bool secure) {
             first = false;
             out << "  - { id: " << c.id << ", region: \"" << c.region << "\", url: \"" << t.url(c.id) << "\" }\n";
         }
+        out << "adapters:\n  amqp: { listen: \"127.0.0.1:" << t.port(s.id) << "\", ";
+        if (secure) out << "tls: { ca: " << t.pki << "/ca.crt, cert: " << crt << ", key: " << key << " } }\n";
+        else out << "plain: true }\n";
+        if (std::string(s.id) == "city-510100")
+            out << "  http: { listen: \"127.0.0.1:" << t.http_port << "\", plain: true }\n";
+        if (std::string(s.id) == "city-510700") out << "  exchange-db: { poll_ms: 100 }\n";
         if (secure)
-            out << "adapters:\n  amqp: { listen: \"127.0.0.1:" << t.port(s.id) << "\", tls: { ca: " << t.pki
-                << "/ca.crt, cert: " << crt << ", key: " << key << " } }\n"
-                << "security:\n  trust: [" << t.pki << "/ca.crt, " << t.pki_gm << "/ca.crt]\n  crl: [" << t.pki
+            out << "security:\n  trust: [" << t.pki << "/ca.crt, " << t.pki_gm << "/ca.crt]\n  crl: [" << t.pki
                 << "/crl.pem, " << t.pki_gm << "/crl.pem]\n";
-        else
-            out << "adapters:\n  amqp: { listen: \"127.0.0.1:" << t.port(s.id) << "\", plain: true }\n";
-        out
-            << "delivery: { backoff_initial_ms: 200, backoff_max_ms: 5000 }\n"
+        out << "delivery: { backoff_initial_ms: 200, backoff_max_ms: 5000 }\n"
             << "log_level: info\n";
         if (!out) throw std::runtime_error("cannot write " + t.dir + "/" + s.id + ".yaml");
     }

@@ -15,7 +15,8 @@ struct DemoNode {
 
 struct DemoDepartment {
     std::string endpoint;
-    std::string node;  // node id it connects to
+    std::string node;        // node id it connects to
+    std::string adapter = "amqp";  // amqp | http (poll mode) | exchange-db
 };
 
 // What a tool needs to act as one endpoint: TLS files and the signing key
@@ -34,6 +35,8 @@ struct DemoTopology {
     std::string govbus;   // path of this program
     std::vector<DemoNode> nodes;  // national first
     std::vector<DemoDepartment> departments;
+    int http_port = 0;             // city-510100's HTTP adapter
+    std::string exchange_db;       // my.civil's exchange database
 
     int port(const std::string& node) const;
     std::string url(const std::string& node) const;

@@ -9,6 +9,7 @@
 #include "tools/common/sample_messages.hpp"
 #include "tools/govbus/command.hpp"
 #include "tools/govbus/command_options.hpp"
+#include "tools/govbus/department_link.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -62,10 +63,12 @@ private:
 };
 
 int run(const std::vector<std::string>& args) {
-    std::string url, endpoint, ca, cert, key, sign_key, sign_cert;
+    std::string url, endpoint, ca, cert, key, sign_key, sign_cert, http_base, exchange_db;
     int delay_ms = 100;
     po::options_description opts("govbus dept-sim options");
-    opts.add_options()("help,h", "show this help")("url", po::value(&url)->required(), "node address, amqp://HOST:PORT")(
+    opts.add_options()("help,h", "show this help")("url", po::value(&url), "node address, amqp://HOST:PORT")(
+        "http", po::value(&http_base), "instead of AMQP: the node's HTTP adapter, http://HOST:PORT (poll mode)")(
+        "exchange-db", po::value(&exchange_db), "instead of AMQP: the department's exchange database (SQLite file)")(
         "endpoint", po::value(&endpoint)->required(), "endpoint id this department acts as")(
         "delay-ms", po::value(&delay_ms)->default_value(100), "time between accept, process and result")(
         "ca", po::value(&ca), "CA certificate (TLS)")("cert", po::value(&cert), "client certificate (TLS)")(
@@ -113,24 +116,47 @@ int run(const std::vector<std::string>& args) {
         }
         return ok_status();
     };
-    tools::BusClient client({url, endpoint, true, 200, ca, cert, key}, on_message);
-    if (auto st = client.connect(std::chrono::seconds(30)); !st) {
-        std::cerr << "govbus dept-sim: " << st.problem().to_string() << "\n";
-        return 1;
+    std::unique_ptr<DepartmentLink> link;
+    std::unique_ptr<tools::BusClient> client;
+    if (!http_base.empty() || !exchange_db.empty()) {
+        link = http_base.empty() ? make_exchange_db_link(exchange_db) : make_http_link(http_base, endpoint);
+        if (auto st = link->start([&](const std::string& bytes) { return on_message(bytes, {}); }); !st) {
+            std::cerr << "govbus dept-sim: " << st.problem().to_string() << "\n";
+            return 1;
+        }
+    } else {
+        if (url.empty()) {
+            std::cerr << "govbus dept-sim: give --url (AMQP), --http or --exchange-db\n";
+            return 2;
+        }
+        client = std::make_unique<tools::BusClient>(tools::BusClient::Options{url, endpoint, true, 200, ca, cert, key},
+                                                    on_message);
+        if (auto st = client->connect(std::chrono::seconds(30)); !st) {
+            std::cerr << "govbus dept-sim: " << st.problem().to_string() << "\n";
+            return 1;
+        }
     }
-    std::cerr << "dept-sim " << endpoint << ": connected to " << url << "\n";
+    const std::string where = !http_base.empty() ? http_base : !exchange_db.empty() ? exchange_db : url;
+    std::cerr << "dept-sim " << endpoint << ": connected to " << where << "\n";
     while (auto e = outbox.next()) {
         auto bytes = tools::maybe_sign(signer, tools::encode(*codec, *e));
         if (!bytes) {
             std::cerr << "dept-sim " << endpoint << ": cannot sign: " << bytes.problem().to_string() << "\n";
             continue;
         }
-        auto outcome = client.send_and_wait(*bytes, e->content_type, std::chrono::seconds(120));
+        if (link) {
+            const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+            while (!link->send(*bytes, e->content_type) && !g_stop && std::chrono::steady_clock::now() < until)
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            continue;
+        }
+        auto outcome = client->send_and_wait(*bytes, e->content_type, std::chrono::seconds(120));
         if (!outcome.accepted)
             std::cerr << "dept-sim " << endpoint << ": " << e->type << " for case " << e->case_number
                       << " not accepted: " << outcome.condition << " " << outcome.description << "\n";
     }
-    client.close();
+    if (link) link->stop();
+    if (client) client->close();
     std::cerr << "dept-sim " << endpoint << ": " << cases << " cases, " << queries << " queries, " << duplicates
               << " duplicates ignored\n";
     return 0;

@@ -1,0 +1,160 @@
+#include "tools/govbus/department_link.hpp"
+
+#include "bus/journal/sqlite.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <thread>
+
+namespace govbus::cli {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+struct Reply {
+    unsigned status = 0;  // 0: no answer
+    std::string delivery_id, body;
+};
+
+// One synchronous request on a fresh connection.
+Reply request(const std::string& host, const std::string& port, bhttp::verb verb, const std::string& target,
+              const std::string& endpoint, const std::string& body, const std::string& content_type,
+              std::chrono::seconds timeout) {
+    try {
+        asio::io_context io;
+        beast::tcp_stream stream(io);
+        stream.expires_after(timeout);
+        stream.connect(tcp::resolver(io).resolve(host, port));
+        bhttp::request<bhttp::string_body> req{verb, target, 11};
+        req.set(bhttp::field::host, host);
+        req.set("Govbus-Endpoint", endpoint);
+        if (!body.empty()) {
+            req.set(bhttp::field::content_type, content_type);
+            req.body() = body;
+        }
+        req.prepare_payload();
+        bhttp::write(stream, req);
+        beast::flat_buffer buffer;
+        bhttp::response<bhttp::string_body> res;
+        bhttp::read(stream, buffer, res);
+        beast::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        return {res.result_int(), std::string(res["Govbus-Delivery-Id"]), res.body()};
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+class HttpLink : public DepartmentLink {
+public:
+    HttpLink(std::string host, std::string port, std::string endpoint)
+        : host_(std::move(host)), port_(std::move(port)), endpoint_(std::move(endpoint)) {}
+    ~HttpLink() override { stop(); }
+
+    Status start(OnMessage on_message) override {
+        thread_ = std::thread([this, on_message] {
+            const std::string mine = "/v1/endpoints/" + endpoint_ + "/messages";
+            while (!stopping_) {
+                Reply r = request(host_, port_, bhttp::verb::get, mine + "?wait=2", endpoint_, {}, {}, std::chrono::seconds(10));
+                if (r.status == 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                if (r.status != 200) continue;
+                if (on_message(r.body))
+                    request(host_, port_, bhttp::verb::delete_, mine + "/" + r.delivery_id, endpoint_, {}, {},
+                            std::chrono::seconds(10));
+            }
+        });
+        return ok_status();
+    }
+    bool send(const std::string& bytes, const std::string& content_type) override {
+        return request(host_, port_, bhttp::verb::post, "/v1/messages", endpoint_, bytes, content_type,
+                       std::chrono::seconds(30))
+                   .status == 202;
+    }
+    void stop() override {
+        stopping_ = true;
+        if (thread_.joinable()) thread_.join();
+    }
+
+private:
+    std::string host_, port_, endpoint_;
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
+
+class DbLink : public DepartmentLink {
+public:
+    explicit DbLink(std::string path) : path_(std::move(path)) {}
+    ~DbLink() override { stop(); }
+
+    Status start(OnMessage on_message) override {
+        auto db = sqlite::Database::open(path_);
+        if (!db) return db.problems();
+        db_ = std::move(db.value());
+        db_->exec("PRAGMA busy_timeout=5000;");
+        thread_ = std::thread([this, on_message] {
+            std::int64_t last = 0;
+            while (!stopping_) {
+                std::vector<std::pair<std::int64_t, std::string>> rows;
+                {
+                    std::lock_guard lock(mutex_);
+                    // The node creates the tables; until it has, there is nothing to read.
+                    if (db_->query_text("SELECT count(*) FROM sqlite_master WHERE name = 'govbus_outbox'") != "1") {
+                        db_->take_error();
+                        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                        continue;
+                    }
+                    auto q = db_->cached("SELECT seq, body FROM govbus_outbox WHERE seq > ? ORDER BY seq LIMIT 100");
+                    q->bind(1, last);
+                    while (q->step()) rows.emplace_back(q->column_int(0), q->column_text(1));
+                    db_->take_error();
+                }
+                for (auto& [seq, body] : rows) {
+                    last = seq;
+                    on_message(body);
+                }
+                if (rows.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
+        });
+        return ok_status();
+    }
+    bool send(const std::string& bytes, const std::string&) override {
+        std::lock_guard lock(mutex_);
+        auto ins = db_->cached("INSERT INTO govbus_inbox (body) VALUES (?)");
+        ins->bind(1, bytes);
+        ins->run();
+        return !db_->take_error();
+    }
+    void stop() override {
+        stopping_ = true;
+        if (thread_.joinable()) thread_.join();
+    }
+
+private:
+    std::string path_;
+    std::unique_ptr<sqlite::Database> db_;
+    std::mutex mutex_;
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
+
+}  // namespace
+
+std::unique_ptr<DepartmentLink> make_http_link(const std::string& base, const std::string& endpoint) {
+    std::string rest = base.rfind("http://", 0) == 0 ? base.substr(7) : base;
+    rest = rest.substr(0, rest.find('/'));
+    const auto colon = rest.rfind(':');
+    return std::make_unique<HttpLink>(rest.substr(0, colon), colon == std::string::npos ? "80" : rest.substr(colon + 1),
+                                      endpoint);
+}
+
+std::unique_ptr<DepartmentLink> make_exchange_db_link(const std::string& path) { return std::make_unique<DbLink>(path); }
+
+}  // namespace govbus::cli
