@@ -1,3 +1,5 @@
+// govbus pki (security/pki.hpp): a deployment CA's key and certificate,
+// issued certificates, the index of what was issued and revoked, and the CRL.
 #include "security/pki.hpp"
 
 #include "security/openssl_handles.hpp"
@@ -5,10 +7,13 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace govbus::security {
@@ -27,12 +32,22 @@ Problem openssl_problem(const std::string& what) { return make_problem("pki.open
 
 std::string path(const std::string& dir, const std::string& file) { return (fs::path(dir) / file).string(); }
 
+// Secret files (private keys) are created with mode 0600 from the first
+// byte, not chmod-ed afterwards, so no other user can open them in between.
 Status write_file(const std::string& file, const std::string& text, bool secret) {
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) return make_problem("pki.io", "cannot write " + file);
-    if (secret) ::chmod(file.c_str(), 0600);
+    struct Descriptor {
+        int fd;
+        ~Descriptor() { if (fd >= 0) ::close(fd); }
+    } const out{::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, secret ? 0600 : 0644)};
+    const int fd = out.fd;
+    if (fd < 0) return make_problem("pki.io", "cannot write " + file);
+    if (secret && ::fchmod(fd, 0600) != 0) return make_problem("pki.io", "cannot make " + file + " private (0600)");
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n <= 0) return make_problem("pki.io", "cannot write " + file);
+        done += static_cast<std::size_t>(n);
+    }
     return ok_status();
 }
 
@@ -128,6 +143,24 @@ Status append_index(const std::string& dir, const IndexEntry& e) {
     std::ofstream out(path(dir, "index.tsv"), std::ios::app);
     out << e.serial << '\t' << e.id << '\t' << e.kind << '\t' << e.status << '\t' << e.revoked << '\t' << e.reason << '\n';
     return out ? ok_status() : Status(make_problem("pki.io", "cannot append to " + path(dir, "index.tsv")));
+}
+
+// RFC 5280 §5.3.1 CRLReason values, by the names `govbus pki revoke` takes; -1 when unknown.
+int reason_code(const std::string& name) {
+    static const char* names[] = {"unspecified", "keyCompromise", "cACompromise", "affiliationChanged",
+                                  "superseded", "cessationOfOperation", "certificateHold"};
+    for (int i = 0; i < static_cast<int>(std::size(names)); ++i)
+        if (name == names[i]) return i;
+    return -1;
+}
+
+// The next CRL number (RFC 5280 §5.2.3: monotonically increasing), kept in DIR/crlnumber.
+Result<long> next_crl_number(const std::string& dir) {
+    long number = 1;
+    std::istringstream(read_text(path(dir, "crlnumber"))) >> number;
+    if (number < 1) number = 1;
+    if (auto st = write_file(path(dir, "crlnumber"), std::to_string(number + 1) + "\n", false); !st) return st.problems();
+    return number;
 }
 
 struct Ca {
@@ -230,11 +263,7 @@ Result<std::vector<IndexEntry>> pki_index(const std::string& dir) {
 }
 
 Status pki_revoke(const std::string& dir, const std::string& id, const std::string& reason) {
-    static const char* reasons[] = {"unspecified", "keyCompromise", "cACompromise", "affiliationChanged",
-                                    "superseded", "cessationOfOperation", "certificateHold"};
-    bool known = false;
-    for (const char* r : reasons) known = known || reason == r;
-    if (!known) return make_problem("pki.io", "'" + reason + "' is not an RFC 5280 revocation reason");
+    if (reason_code(reason) < 0) return make_problem("pki.io", "'" + reason + "' is not an RFC 5280 revocation reason");
     auto index = pki_index(dir);
     if (!index) return index.problems();
     bool found = false;
@@ -275,11 +304,33 @@ Result<std::string> pki_crl(const std::string& dir, int days, TimePoint now) {
         std::unique_ptr<ASN1_TIME, Asn1TimeFree> at(
             ASN1_TIME_set(nullptr, std::chrono::system_clock::to_time_t(when.value_or(now))));
         if (!rev || !serial || X509_REVOKED_set_serialNumber(rev.get(), serial.get()) != 1 ||
-            X509_REVOKED_set_revocationDate(rev.get(), at.get()) != 1 || X509_CRL_add0_revoked(crl.get(), rev.get()) != 1)
+            X509_REVOKED_set_revocationDate(rev.get(), at.get()) != 1)
             return openssl_problem("cannot list " + e.id + " in the CRL");
+        // RFC 5280 §5.3.1: the reason is given unless it is "unspecified", which SHOULD be absent.
+        if (const int code = reason_code(e.reason); code > 0) {
+            std::unique_ptr<ASN1_ENUMERATED, decltype(&ASN1_ENUMERATED_free)> value(ASN1_ENUMERATED_new(),
+                                                                                    ASN1_ENUMERATED_free);
+            if (!value || ASN1_ENUMERATED_set(value.get(), code) != 1 ||
+                X509_REVOKED_add1_ext_i2d(rev.get(), NID_crl_reason, value.get(), 0, 0) != 1)
+                return openssl_problem("cannot give the reason for " + e.id + " in the CRL");
+        }
+        if (X509_CRL_add0_revoked(crl.get(), rev.get()) != 1) return openssl_problem("cannot list " + e.id + " in the CRL");
         rev.release();  // the CRL owns it now
     }
     X509_CRL_sort(crl.get());
+    // RFC 5280 §5.2.1 and §5.2.3: conforming CRLs carry the authority key
+    // identifier and a CRL number.
+    auto number = next_crl_number(dir);
+    if (!number) return number.problems();
+    std::unique_ptr<ASN1_INTEGER, Asn1IntFree> crl_number(ASN1_INTEGER_new());
+    X509V3_CTX v3;
+    X509V3_set_ctx(&v3, ca->cert.get(), nullptr, nullptr, crl.get(), 0);
+    std::unique_ptr<X509_EXTENSION, X509ExtFree> akid(
+        X509V3_EXT_conf_nid(nullptr, &v3, NID_authority_key_identifier, "keyid:always"));
+    if (!crl_number || ASN1_INTEGER_set(crl_number.get(), *number) != 1 ||
+        X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, crl_number.get(), 0, 0) != 1 || !akid ||
+        X509_CRL_add_ext(crl.get(), akid.get(), -1) != 1)
+        return openssl_problem("cannot add the CRL number and authority key identifier");
     if (!sign_with(ca->key.get(), [&](EVP_MD_CTX* md) { return X509_CRL_sign_ctx(crl.get(), md); }))
         return openssl_problem("cannot sign the CRL");
     Bio bio(BIO_new(BIO_s_mem()));

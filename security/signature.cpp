@@ -134,6 +134,7 @@ Bytes ecdsa_der_to_raw(std::string_view der, std::size_t half) {
 }
 
 Bytes ecdsa_raw_to_der(std::string_view raw) {
+    if (raw.empty() || raw.size() % 2 != 0) return {};  // r || s: two halves of equal length
     const std::size_t half = raw.size() / 2;
     const auto* in = reinterpret_cast<const unsigned char*>(raw.data());
     std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> s(ECDSA_SIG_new(), ECDSA_SIG_free);

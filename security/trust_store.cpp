@@ -1,3 +1,5 @@
+// The trust store (security/trust_store.hpp): deployment CAs, their CRLs,
+// and the checks a signer's or recipient's certificate must pass.
 #include "security/trust_store.hpp"
 
 #include "security/openssl_handles.hpp"
@@ -49,11 +51,45 @@ Problem untrusted(const std::string& why) {
                         "the signer's certificate does not chain to a deployment CA (" + why + ")");
 }
 
+// Whether `anchor` signed `crl` (RFC 5280 §6.3.3 (f)). OpenSSL 3.0 has no
+// way to give a CRL the SM2 signer id (X509_CRL has no distinguishing id, so
+// X509_CRL_verify and X509_V_FLAG_CRL_CHECK hash Z_A over an empty id), so
+// SM2 CRLs are checked here over their TBS bytes with the GB/T 32918 default id.
+bool crl_signed_by(X509_CRL* crl, X509* anchor) {
+    if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(anchor)) != 0) return false;
+    EVP_PKEY* key = X509_get0_pubkey(anchor);
+    if (!key) return false;
+    if (!is_sm2_key(key)) {
+        const bool ok = X509_CRL_verify(crl, key) == 1;
+        openssl_error();
+        return ok;
+    }
+    if (X509_CRL_get_signature_nid(crl) != NID_SM2_with_SM3) return false;
+    unsigned char* tbs = nullptr;
+    const int len = i2d_re_X509_CRL_tbs(crl, &tbs);
+    const std::unique_ptr<unsigned char, void (*)(unsigned char*)> owned(tbs, [](unsigned char* p) { OPENSSL_free(p); });
+    const ASN1_BIT_STRING* sig = nullptr;
+    X509_CRL_get0_signature(crl, &sig, nullptr);
+    if (len <= 0 || !sig) return false;
+    const std::string_view der(reinterpret_cast<const char*>(ASN1_STRING_get0_data(sig)),
+                               static_cast<std::size_t>(ASN1_STRING_length(sig)));
+    const Bytes raw = ecdsa_der_to_raw(der);
+    return !raw.empty() && verify(key, SignatureAlgorithm::sm2_sm3,
+                                  std::string_view(reinterpret_cast<char*>(tbs), static_cast<std::size_t>(len)), raw)
+                               .ok();
+}
+
 }  // namespace
+
+// A CRL and the anchor whose signature it carries (checked at load).
+struct IssuedCrl {
+    X509* issuer;  // borrowed from Parts::anchors
+    Crl crl;
+};
 
 struct TrustStore::Parts {
     std::vector<Certificate> anchors;
-    std::vector<std::unique_ptr<X509_CRL, CrlFree>> crls;
+    std::vector<IssuedCrl> crls;
 };
 
 TrustStore::TrustStore() : parts_(std::make_unique<Parts>()) {}
@@ -79,9 +115,17 @@ Result<TrustStore> TrustStore::load(const std::vector<std::string>& ca_files, co
     for (const auto& f : crl_files) {
         const std::string text = read_text(f);
         Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
-        std::unique_ptr<X509_CRL, CrlFree> crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
+        Crl crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
         if (!crl) return make_problem("security.crl_unreadable", "no CRL in " + f + ": " + openssl_error());
-        t.parts_->crls.push_back(std::move(crl));
+        // A CRL nobody trusted signed (altered, or from a CA not in the
+        // trust list) is refused here, so a reload keeps the previous lists.
+        X509* issuer = nullptr;
+        for (const auto& a : t.parts_->anchors)
+            if (!issuer && crl_signed_by(crl.get(), a.get())) issuer = a.get();
+        if (!issuer)
+            return make_problem("security.crl_unreadable", f + " is not signed by any CA in the trust list (altered, "
+                                                               "or its CA certificate is not listed)");
+        t.parts_->crls.push_back({issuer, std::move(crl)});
     }
     return t;
 }
@@ -109,45 +153,27 @@ Result<CertifiedIdentity> TrustStore::check(X509* leaf, TimePoint at, KeyPurpose
         return untrusted(X509_verify_cert_error_string(err));
     }
 
-    // Revocation (RFC 5280 §6.3), done here rather than by OpenSSL's CRL
-    // check because OpenSSL 3.0 cannot pass the SM2 signer id to CRL
-    // verification: the CRL must come from the certificate's issuer and
-    // carry that issuer's signature.
-    X509* issuer = sk_X509_value(X509_STORE_CTX_get0_chain(ctx.get()), 1);
-    if (!issuer) issuer = cert.get();
-    PKey issuer_key(X509_get_pubkey(issuer));
-    for (const auto& crl : parts_->crls) {
-        if (X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(issuer)) != 0) continue;
-        bool signed_ok = false;
-        if (is_sm2_key(issuer_key.get())) {
-            unsigned char* tbs = nullptr;
-            int len = i2d_re_X509_CRL_tbs(crl.get(), &tbs);
-            const ASN1_BIT_STRING* sig = nullptr;
-            X509_CRL_get0_signature(crl.get(), &sig, nullptr);
-            if (len > 0 && sig) {
-                std::string_view der(reinterpret_cast<const char*>(ASN1_STRING_get0_data(sig)),
-                                     static_cast<std::size_t>(ASN1_STRING_length(sig)));
-                signed_ok = verify(issuer_key.get(), SignatureAlgorithm::sm2_sm3,
-                                   std::string_view(reinterpret_cast<char*>(tbs), static_cast<std::size_t>(len)),
-                                   ecdsa_der_to_raw(der))
-                                .ok();
-            }
-            OPENSSL_free(tbs);
-        } else {
-            signed_ok = X509_CRL_verify(crl.get(), issuer_key.get()) == 1;
-        }
-        openssl_error();
-        if (!signed_ok) continue;  // not this issuer's list
-        const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl.get());
-        const std::time_t when = std::chrono::system_clock::to_time_t(at);
+    // Revocation (RFC 5280 §6.3). When the store holds CRLs, every CA must
+    // have one, as with OpenSSL's X509_V_FLAG_CRL_CHECK: a signer whose CA
+    // published none has an unknown status and is not believed.
+    STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
+    X509* issuer = sk_X509_num(chain) > 1 ? sk_X509_value(chain, 1) : sk_X509_value(chain, 0);
+    const std::time_t when = std::chrono::system_clock::to_time_t(at);
+    bool listed = false;
+    for (const auto& c : parts_->crls) {
+        if (X509_cmp(c.issuer, issuer) != 0) continue;
+        listed = true;
+        const ASN1_TIME* next = X509_CRL_get0_nextUpdate(c.crl.get());
         if (next && X509_cmp_time(next, const_cast<std::time_t*>(&when)) < 0)
             return make_problem("security.crl_stale",
                                 "the revocation list of the signer's CA is past its next update; the operator must "
                                 "publish a new one (govbus pki crl)");
         X509_REVOKED* revoked = nullptr;
-        if (X509_CRL_get0_by_serial(crl.get(), &revoked, X509_get0_serialNumber(cert.get())) == 1)
+        if (X509_CRL_get0_by_serial(c.crl.get(), &revoked, X509_get0_serialNumber(cert.get())) == 1)
             return make_problem("security.cert_revoked", "the signer's certificate is revoked");
     }
+    if (!parts_->crls.empty() && !listed)
+        return untrusted("no revocation list of its CA is loaded; list every CA's crl.pem in security.crl");
 
     const uint32_t usage = X509_get_key_usage(cert.get());
     const bool fits = purpose == KeyPurpose::signing ? (usage & KU_DIGITAL_SIGNATURE) != 0

@@ -1,61 +1,55 @@
-// govbus pki against the openssl CLI, and the trust store's checks on
-// certificates it made: chain, validity, revocation, key usage.
+// govbus pki against the openssl CLI, an implementation govbus does not
+// share code with: certificates, key usage, CRLs in both suites, file modes.
 #define BOOST_TEST_MODULE pki
-#include <boost/test/unit_test.hpp>
+#include "tests/security/pki_dirs.hpp"
 
 #include "security/openssl_handles.hpp"
-#include "security/pki.hpp"
-#include "security/trust_store.hpp"
 
 #include <openssl/x509v3.h>
 
-#include <cstdlib>
-#include <filesystem>
+#include <sys/stat.h>
 
 using namespace govbus;
 using namespace govbus::security;
-namespace fs = std::filesystem;
+using namespace govbus::security::testing;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char name[] = "/tmp/govbus-pki-XXXXXX";
-        path = mkdtemp(name);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string operator/(const std::string& f) const { return (path / f).string(); }
-};
-
-int run(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()); }
-
-std::string make_ca(const TempDir& t, Suite suite, bool rsa = false) {
-    const std::string dir = t / (std::string(to_string(suite)) + (rsa ? "-rsa" : ""));
-    PkiInit init;
-    init.dir = dir;
-    init.suite = suite;
-    init.rsa = rsa;
-    BOOST_REQUIRE(pki_init(init).ok());
-    return dir;
-}
-
-IssuedCertificate issue(const std::string& dir, const std::string& id, int days = 30, bool rsa = false) {
-    PkiIssue r;
-    r.dir = dir;
-    r.id = id;
-    r.days = days;
-    r.rsa = rsa;
-    auto issued = pki_issue(r);
-    BOOST_REQUIRE_MESSAGE(issued.ok(), (issued.ok() ? std::string() : issued.problem().to_string()));
-    return *issued;
-}
-
-Certificate cert_of(const IssuedCertificate& i) { return std::move(load_certificate(i.cert_file).value()); }
-
-std::string code_of(const Result<CertifiedIdentity>& r) { return r.ok() ? "ok" : r.problem().code; }
-
 const TimePoint now = std::chrono::system_clock::now();
+
+// One DER element at `at`: its header and content lengths (X.690 §8.1).
+std::pair<std::size_t, std::size_t> der_element(const std::string& der, std::size_t at) {
+    BOOST_REQUIRE(at + 2 <= der.size());
+    std::size_t len = static_cast<unsigned char>(der[at + 1]), header = 2;
+    if (len & 0x80) {
+        const std::size_t n = len & 0x7F;
+        len = 0;
+        for (std::size_t i = 0; i < n; ++i) len = (len << 8) | static_cast<unsigned char>(der[at + 2 + i]);
+        header += n;
+    }
+    BOOST_REQUIRE(at + header + len <= der.size());
+    return {header, len};
+}
+
+// Splits DIR/crl.pem (RFC 5280 §5.1: SEQUENCE { tbsCertList, signatureAlgorithm,
+// signatureValue BIT STRING }) into DIR/crl.tbs and DIR/crl.sig (DER signature).
+void split_crl(const std::string& dir) {
+    BOOST_REQUIRE_EQUAL(run("openssl crl -in " + dir + "/crl.pem -outform DER -out " + dir + "/crl.der"), 0);
+    const std::string der = slurp(dir + "/crl.der");
+    const std::size_t tbs_at = der_element(der, 0).first;
+    const auto [tbs_header, tbs_len] = der_element(der, tbs_at);
+    const std::size_t alg_at = tbs_at + tbs_header + tbs_len;
+    const auto [alg_header, alg_len] = der_element(der, alg_at);
+    const std::size_t sig_at = alg_at + alg_header + alg_len;
+    const auto [sig_header, sig_len] = der_element(der, sig_at);
+    write(dir + "/crl.tbs", der.substr(tbs_at, tbs_header + tbs_len));
+    write(dir + "/crl.sig", der.substr(sig_at + sig_header + 1, sig_len - 1));  // after the unused-bits octet
+}
+
+// Whether `openssl crl -text` of DIR/crl.pem mentions `text` (case-insensitive).
+bool crl_text_has(const std::string& dir, const std::string& text) {
+    return run("openssl crl -in " + dir + "/crl.pem -noout -text | grep -qi '" + text + "'") == 0;
+}
 
 }  // namespace
 
@@ -102,66 +96,76 @@ BOOST_AUTO_TEST_CASE(issued_certificates_carry_the_documented_key_usage) {
                static_cast<uint32_t>(KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT | KU_KEY_AGREEMENT));
 }
 
-BOOST_AUTO_TEST_CASE(the_trust_store_names_each_failure_in_both_suites) {
+BOOST_AUTO_TEST_CASE(gm_crls_are_sm2_with_sm3_under_the_default_signer_id_and_list_the_revoked_serial) {
+    // OpenSSL 3.0's CRL check cannot take an SM2 signer id (openssl verify
+    // -crl_check hashes Z_A over an empty id), so the CLI checks the CRL's
+    // signature over its TBS bytes with pkeyutl, and its entries with crl -text.
+    TempDir t;
+    const std::string dir = make_ca(t, Suite::gm);
+    auto good = issue(dir, "my.market"), bad = issue(dir, "my.civil");
+    BOOST_REQUIRE(pki_revoke(dir, "my.civil", "keyCompromise").ok());
+    BOOST_REQUIRE(pki_crl(dir, 7).ok());
+    BOOST_REQUIRE_EQUAL(run("openssl x509 -in " + dir + "/ca.crt -pubkey -noout -out " + dir + "/ca.pub"), 0);
+    split_crl(dir);
+    const std::string verify = "openssl pkeyutl -verify -pubin -inkey " + dir + "/ca.pub -rawin -in " + dir +
+                               "/crl.tbs -sigfile " + dir + "/crl.sig -digest sm3 -pkeyopt distid:";
+    BOOST_TEST(run(verify + "1234567812345678") == 0);
+    BOOST_TEST(run(verify + "1234567812345679") != 0);
+    BOOST_TEST(crl_text_has(dir, "Signature Algorithm: SM2-with-SM3"));
+    // The index keeps 16 hex digits; DER drops a leading zero octet.
+    auto printed = [](std::string hex) { return hex.starts_with("00") ? hex.substr(2) : hex; };
+    BOOST_TEST(crl_text_has(dir, "Serial Number: " + printed(bad.serial) + "$"));
+    BOOST_TEST(!crl_text_has(dir, "Serial Number: " + printed(good.serial) + "$"));
+}
+
+BOOST_AUTO_TEST_CASE(crls_carry_a_growing_number_the_authority_key_and_each_revocation_reason) {
     TempDir t;
     for (Suite suite : {Suite::intl, Suite::gm}) {
         BOOST_TEST_CONTEXT(to_string(suite)) {
             const std::string dir = make_ca(t, suite);
-            auto good = issue(dir, "good"), revoked = issue(dir, "revoked"), short_lived = issue(dir, "short", 1);
-            BOOST_REQUIRE(pki_revoke(dir, "revoked", "keyCompromise").ok());
-            BOOST_REQUIRE(pki_crl(dir, 7, now).ok());
-            auto store = TrustStore::load({dir + "/ca.crt"}, {dir + "/crl.pem"});
-            BOOST_REQUIRE(store.ok());
-
-            auto ok = store->check(cert_of(good).get(), now, KeyPurpose::signing);
-            BOOST_REQUIRE_MESSAGE(ok.ok(), code_of(ok));
-            BOOST_TEST(ok->id == "good");
-            BOOST_TEST(ok->kind == "endpoint");
-            BOOST_TEST((ok->suite == suite));
-            BOOST_TEST(code_of(store->check(cert_of(revoked).get(), now, KeyPurpose::signing)) == "security.cert_revoked");
-            BOOST_TEST(code_of(store->check(cert_of(short_lived).get(), now + std::chrono::hours(48),
-                                            KeyPurpose::signing)) == "security.cert_expired");
-            BOOST_TEST(code_of(store->check(cert_of(good).get(), now - std::chrono::hours(1), KeyPurpose::signing)) ==
-                       "security.cert_not_yet_valid");
-            BOOST_TEST(code_of(store->check(cert_of(good).get(), now + std::chrono::hours(24 * 8), KeyPurpose::signing)) ==
-                       "security.crl_stale");
-
-            // A certificate from another deployment's CA.
-            const std::string other = t / (std::string("other-") + to_string(suite));
-            PkiInit init;
-            init.dir = other;
-            init.suite = suite;
-            BOOST_REQUIRE(pki_init(init).ok());
-            BOOST_TEST(code_of(store->check(cert_of(issue(other, "stranger")).get(), now, KeyPurpose::signing)) ==
-                       "security.cert_untrusted");
+            issue(dir, "a"), issue(dir, "b");
+            BOOST_REQUIRE(pki_revoke(dir, "a", "keyCompromise").ok());
+            BOOST_REQUIRE(pki_revoke(dir, "b", "unspecified").ok());
+            BOOST_REQUIRE(pki_crl(dir, 7).ok());
+            const std::string number = "openssl crl -in " + dir + "/crl.pem -noout -crlnumber | grep -qx crlNumber=0x0";
+            BOOST_TEST(run(number + "1") == 0);
+            BOOST_TEST(crl_text_has(dir, "X509v3 Authority Key Identifier"));
+            BOOST_TEST(crl_text_has(dir, "Key Compromise"));
+            // RFC 5280 §5.3.1: "unspecified" is left out rather than stated.
+            BOOST_TEST(!crl_text_has(dir, "Unspecified"));
+            BOOST_REQUIRE(pki_crl(dir, 7).ok());
+            BOOST_TEST(run(number + "2") == 0);
+            BOOST_TEST(pki_revoke(dir, "b", "becauseISaidSo").problem().code == "pki.io");
         }
     }
 }
 
-BOOST_AUTO_TEST_CASE(a_ca_certificate_is_not_accepted_as_a_signer_without_digital_signature_usage) {
+BOOST_AUTO_TEST_CASE(private_keys_are_readable_by_their_owner_only) {
     TempDir t;
-    const std::string dir = make_ca(t, Suite::intl);
-    auto store = TrustStore::load({dir + "/ca.crt"}, {});
-    BOOST_REQUIRE(store.ok());
-    Certificate ca = std::move(load_certificate(dir + "/ca.crt").value());
-    BOOST_TEST(code_of(store->check(ca.get(), now, KeyPurpose::signing)) == "security.key_usage");
+    for (Suite suite : {Suite::intl, Suite::gm}) {
+        const std::string dir = make_ca(t, suite);
+        auto leaf = issue(dir, "cd.civil");
+        for (const std::string& key : {dir + "/ca.key", leaf.key_file}) {
+            struct stat st {};
+            BOOST_REQUIRE_EQUAL(::stat(key.c_str(), &st), 0);
+            BOOST_TEST((st.st_mode & 0777) == 0600u, key);
+        }
+        struct stat st {};
+        BOOST_REQUIRE_EQUAL(::stat(leaf.cert_file.c_str(), &st), 0);
+        BOOST_TEST((st.st_mode & 0077) != 0u);  // certificates are public
+    }
 }
 
-BOOST_AUTO_TEST_CASE(a_node_certificate_names_the_node_as_node_links_authenticate) {
+BOOST_AUTO_TEST_CASE(init_refuses_a_directory_that_already_holds_a_ca) {
     TempDir t;
     const std::string dir = make_ca(t, Suite::intl);
-    PkiIssue r;
-    r.dir = dir;
-    r.id = "city-510100";
-    r.kind = CertificateKind::node;
-    r.hosts = {"127.0.0.1", "localhost"};
-    auto issued = pki_issue(r);
-    BOOST_REQUIRE(issued.ok());
-    BOOST_TEST(issued->cert_file == dir + "/city-510100.crt");
-    auto store = TrustStore::load({dir + "/ca.crt"}, {});
-    auto id = store->check(cert_of(*issued).get(), now, KeyPurpose::signing);
-    BOOST_REQUIRE(id.ok());
-    BOOST_TEST(id->id == "node:city-510100");
-    BOOST_TEST(id->kind == "node");
-    BOOST_TEST(X509_check_ip_asc(cert_of(*issued).get(), "127.0.0.1", 0) == 1);
+    const std::string before = slurp(dir + "/ca.key");
+    PkiInit again;
+    again.dir = dir;
+    BOOST_TEST(pki_init(again).problem().code == "pki.exists");
+    BOOST_TEST(slurp(dir + "/ca.key") == before);
+    PkiIssue elsewhere;
+    elsewhere.dir = t / "nowhere";
+    elsewhere.id = "x";
+    BOOST_TEST(pki_issue(elsewhere).problem().code == "pki.missing");
 }

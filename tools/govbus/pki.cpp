@@ -40,17 +40,30 @@ int run_init(const std::vector<std::string>& args) {
 
 int run_issue(const std::vector<std::string>& args) {
     security::PkiIssue r;
-    std::string kind = "endpoint", key = "ec";
+    std::string kind = "endpoint", key, wanted_suite;
     po::options_description o("govbus pki issue: a node or endpoint certificate");
     o.add_options()("help,h", "show this help")("dir", po::value(&r.dir)->required(), "CA directory")(
         "name", po::value(&r.id)->required(), "endpoint or node id: the certificate's CN")(
         "kind", po::value(&kind)->default_value("endpoint"), "endpoint | node")(
-        "key", po::value(&key)->default_value("ec"), "intl CAs only: ec | rsa")(
+        "key", po::value(&key), "intl CAs only: ec | rsa (default: the CA's own key type)")(
+        "suite", po::value(&wanted_suite), "intl | gm: refuse unless the CA is of this suite (one directory, one suite)")(
         "host", po::value(&r.hosts)->multitoken(), "subjectAltName for a TLS server: DNS name or IP address (repeatable)")(
         "days", po::value(&r.days)->default_value(825), "validity");
     if (auto rc = parse_command_options("pki issue", args, o)) return *rc;
     if (kind != "endpoint" && kind != "node") return fail({make_problem("usage", "--kind is endpoint or node")});
     r.kind = kind == "node" ? security::CertificateKind::node : security::CertificateKind::endpoint;
+    auto suite = security::pki_suite(r.dir);
+    if (!suite) return fail(suite.problems());
+    if (!wanted_suite.empty() && wanted_suite != security::to_string(*suite))
+        return fail({make_problem("usage", r.dir + " is a " + security::to_string(*suite) + " CA; use the " +
+                                               wanted_suite + " CA's directory for " + wanted_suite + " certificates")});
+    if (key.empty()) {
+        auto ca = security::load_certificate(r.dir + "/ca.crt");
+        if (!ca) return fail(ca.problems());
+        key = security::is_rsa_key(security::public_key_of(ca->get()).get()) ? "rsa" : "ec";
+    }
+    if (key != "ec" && key != "rsa") return fail({make_problem("usage", "--key is ec or rsa")});
+    if (*suite == security::Suite::gm && key == "rsa") return fail({make_problem("usage", "a gm CA issues SM2 keys only")});
     r.rsa = key == "rsa";
     auto issued = security::pki_issue(r);
     if (!issued) return fail(issued.problems());
