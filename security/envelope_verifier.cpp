@@ -115,6 +115,11 @@ Status EnvelopeVerifier::verify(const VerifyRequest& r) {
         return make_problem("security.signer_not_source",
                             "the message is signed by '" + identity->id + "' but names source '" + env.source + "'",
                             "/header/source");
+    if (!r.expected_suite.empty() && r.expected_suite != suite)
+        return make_problem("security.suite_mismatch",
+                            "endpoint '" + env.source + "' is registered for the " + r.expected_suite +
+                                " suite but signed with " + suite,
+                            "/security/suite");
     if (!env.security.suite.empty() && env.security.suite != suite)
         return make_problem("security.suite_mismatch",
                             "security.suite says " + env.security.suite + " but the signature is " + suite,

@@ -122,7 +122,8 @@ Result<IntakeDecision> examine(const InboundMessage& msg, const IntakeContext& c
     if (auto t = check_times(env, ctx); !t) return t.problems();
     if (ctx.verifier) {
         const Endpoint* sender = env.hops.empty() ? ctx.endpoints.find(env.source) : nullptr;
-        VerifyRequest request{env, msg.bytes, msg.peer, sender && sender->signature == "none"};
+        VerifyRequest request{env, msg.bytes, msg.peer, sender && sender->signature == "none",
+                              sender ? sender->suite : std::string()};
         if (auto v = ctx.verifier->verify(request); !v) return v.problems();
     }
     if (env.type == "data.query") {

@@ -18,6 +18,9 @@ struct VerifyRequest {
     // The registry marks the sending endpoint `signature: none` (a legacy
     // system reached over an authenticated adapter): an unsigned message may pass.
     bool unsigned_allowed = false;
+    // The suite the registry gives the sending endpoint ("intl" / "gm"); empty
+    // when the sender is not registered here (the message came through a peer node).
+    std::string expected_suite;
 };
 
 class MessageVerifier {

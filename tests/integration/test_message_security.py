@@ -61,7 +61,17 @@ class SecureRecorder(MessagingHandler):
 class MessageSecurity(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.topo = Topology(secure=True)
+        # Chengdu civil affairs signs with the gm suite: its registry entry says so.
+        import tempfile
+        from govbus_harness import SOURCE
+        with open(os.path.join(SOURCE, "etc", "endpoints-city-510100.yaml"), encoding="utf-8") as f:
+            text = f.read()
+        text = text.replace("  - id: cd.civil\n", "  - id: cd.civil\n    suite: gm\n", 1)
+        fd, cls.registry = tempfile.mkstemp(suffix=".yaml")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        registry = cls.registry
+        cls.topo = Topology(secure=True, endpoints={"city-510100": registry})
         topo = cls.topo
         # A second CA: trusted, with a revoked certificate for the portal and an expired one.
         cls.other_ca = os.path.join(topo.dir, "pki-other")
@@ -86,6 +96,7 @@ class MessageSecurity(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.topo.__exit__(None, None, None)
+        os.unlink(cls.registry)
 
     def tls_of(self, endpoint_id, ca=None):
         key, crt = self.topo.endpoint_credentials(endpoint_id, ca)
@@ -184,6 +195,8 @@ class MessageSecurity(unittest.TestCase):
                                                                   os.path.join(self.short_ca, "sc.portal.crt"))),
              "security.cert_expired"),
             ("replayed-old", stale(), "replay.window"),
+            ("wrong-suite", sign(fresh(812), "sc.portal", credentials=topo.endpoint_credentials("sc.portal", self.gm_ca)),
+             "security.suite_mismatch"),
             ("type-not-allowed", wrong_type(), "acl.denied"),
             ("xml-wrapping", wrapped_xml(), "security.signature_wrapping"),
             ("good", sign(good, "sc.portal"), None),

@@ -105,7 +105,7 @@ int run_verify(const std::vector<std::string>& args) {
             continue;
         }
         const std::string no_peer;
-        if (auto st = (*verifier)->verify(VerifyRequest{*env, *text, no_peer, false}); !st) {
+        if (auto st = (*verifier)->verify(VerifyRequest{*env, *text, no_peer, false, {}}); !st) {
             status = report("verify", f, st.problems());
             continue;
         }
