@@ -1,3 +1,4 @@
+// RFC 8785 serialization and the base64 forms JOSE uses.
 #include "security/jose/canonical_json.hpp"
 
 #include <boost/json.hpp>
@@ -8,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 #include <vector>
 
 namespace govbus::security {
@@ -61,6 +63,8 @@ void write_string(std::string& out, std::string_view s) {
     out += '"';
 }
 
+constexpr std::int64_t kMaxExactInteger = std::int64_t{1} << 53;
+
 // ECMAScript Number::toString (ECMA-262 §7.1.12.1) from the shortest
 // round-trip digits, as RFC 8785 §3.2.2.3 requires.
 void write_double(std::string& out, double d) {
@@ -68,7 +72,8 @@ void write_double(std::string& out, double d) {
         out += '0';
         return;
     }
-    if (!std::isfinite(d)) throw std::invalid_argument("JCS: NaN and infinities have no JSON form");
+    // parse_untrusted_json never yields these; only a value built in code can.
+    if (!std::isfinite(d)) throw std::invalid_argument("RFC 8785 §3.2.2.3: NaN and infinities have no JSON form");
     char buf[64];
     auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
     std::string sci(buf, r.ptr);  // e.g. "-1.2345e+02"
@@ -99,8 +104,20 @@ void write(std::string& out, const json::value& v) {
     switch (v.kind()) {
         case json::kind::null: out += "null"; break;
         case json::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
-        case json::kind::int64: out += std::to_string(v.get_int64()); break;
-        case json::kind::uint64: out += std::to_string(v.get_uint64()); break;
+        // RFC 8785 §3.2.2.3 numbers are IEEE 754 doubles: an integer beyond
+        // 2^53 is written as the double nearest to it, as JSON.parse reads it.
+        case json::kind::int64: {
+            const std::int64_t i = v.get_int64();
+            if (i >= -kMaxExactInteger && i <= kMaxExactInteger) out += std::to_string(i);
+            else write_double(out, static_cast<double>(i));
+            break;
+        }
+        case json::kind::uint64: {
+            const std::uint64_t u = v.get_uint64();
+            if (u <= static_cast<std::uint64_t>(kMaxExactInteger)) out += std::to_string(u);
+            else write_double(out, static_cast<double>(u));
+            break;
+        }
         case json::kind::double_: write_double(out, v.get_double()); break;
         case json::kind::string: write_string(out, v.get_string()); break;
         case json::kind::array: {
@@ -182,6 +199,8 @@ std::optional<std::string> base64url_decode(std::string_view text) {
             out += static_cast<char>((buffer >> bits) & 0xFF);
         }
     }
+    // RFC 4648 §3.5: the bits left over must be zero, so each value has one encoding.
+    if ((buffer & ((1u << bits) - 1)) != 0) return std::nullopt;
     return out;
 }
 

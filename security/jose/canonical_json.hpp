@@ -12,7 +12,10 @@ namespace govbus::security {
 
 // The RFC 8785 form of `value`: members sorted by their UTF-16 code units
 // (§3.2.3), no white space, strings with the minimal escapes of §3.2.2.2,
-// numbers as ECMAScript writes them (§3.2.2.3).
+// numbers as ECMAScript writes them (§3.2.2.3; integers beyond 2^53 become
+// the nearest double, as everywhere numbers are IEEE 754 doubles).
+// Throws std::invalid_argument for NaN or an infinity, which only a value
+// built in code can hold (parse_untrusted_json refuses them).
 std::string canonical_json(const boost::json::value& value);
 
 std::string base64url_encode(std::string_view bytes);

@@ -4,17 +4,6 @@
 
 namespace govbus::security {
 
-namespace json = boost::json;
-
-Result<json::value> parse_untrusted_json(std::string_view text, const char* code) {
-    json::parse_options opts;
-    opts.max_depth = 64;
-    boost::system::error_code ec;
-    json::value v = json::parse(text, ec, {}, opts);
-    if (ec) return make_problem(code, "not valid JSON: " + ec.message());
-    return v;
-}
-
 std::string certificate_der(X509* cert) {
     unsigned char* der = nullptr;
     int len = i2d_X509(cert, &der);

@@ -1,9 +1,10 @@
-// What JWS and JWE share: reading untrusted JSON with caps, certificate
-// encodings for x5c, names.
+// What JWS and JWE share: certificate encodings for x5c (RFC 7515 §4.1.6)
+// and the signer's name; untrusted JSON is read by untrusted_json.hpp.
 #pragma once
 
 #include "bus/core/problem.hpp"
 #include "security/crypto.hpp"
+#include "security/jose/untrusted_json.hpp"
 
 #include <boost/json.hpp>
 
@@ -11,9 +12,6 @@
 #include <string_view>
 
 namespace govbus::security {
-
-// Parses an envelope or a JOSE header; JSON nesting is capped like the codec's.
-Result<boost::json::value> parse_untrusted_json(std::string_view text, const char* code);
 
 std::string certificate_der(X509* cert);
 Result<Certificate> certificate_from_der(std::string_view der);

@@ -1,3 +1,4 @@
+// JWE compact serialization (RFC 7516 §7.1) of an envelope payload.
 #include "security/jose/jwe.hpp"
 
 #include "security/jose/canonical_json.hpp"
@@ -79,6 +80,22 @@ Result<Bytes> aes_kw(const Bytes& kek, const Bytes& in, bool wrap) {
     if (!ok) return make_problem(wrap ? "security.encrypt_failed" : "security.decrypt_failed", "AES key wrap: " + openssl_error());
     out.resize(static_cast<std::size_t>(n + tail));
     return out;
+}
+
+// RFC 7518 §4.6.1.1 / RFC 7518 §6.2.1: {"kty":"EC","crv":"P-256","x":..,"y":..}.
+// OpenSSL checks the point is on the curve when it imports it, which keeps
+// invalid-curve points out of the ECDH.
+PKey p256_from_epk(const json::value* epk) {
+    const json::object* o = epk ? epk->if_object() : nullptr;
+    auto member = [o](const char* name) -> std::string {
+        const json::value* v = o ? o->if_contains(name) : nullptr;
+        return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    if (member("kty") != "EC" || member("crv") != "P-256") return PKey();
+    auto x = base64url_decode(member("x"));
+    auto y = base64url_decode(member("y"));
+    if (!x || !y || x->size() != 32 || y->size() != 32) return PKey();
+    return p256_from_point("\x04" + *x + *y);
 }
 
 std::string coordinate(const Bytes& point, int which) { return base64url_encode(point.substr(1 + 32 * which, 32)); }
@@ -170,6 +187,8 @@ Result<std::string> decrypt_json_payload(std::string_view text, EVP_PKEY* recipi
     auto header = header_text ? parse_untrusted_json(*header_text, "security.decrypt_failed") : Result<json::value>(decrypt_failed("bad header"));
     if (!header || !header->is_object()) return decrypt_failed("the protected header is not JSON");
     const json::object& h = header->as_object();
+    // RFC 7516 §4.1.13: extensions this recipient does not know must be refused; zip is not used.
+    if (h.contains("crit") || h.contains("zip")) return decrypt_failed("the JWE header asks for crit or zip");
     const std::string alg = h.contains("alg") && h.at("alg").is_string() ? std::string(h.at("alg").as_string()) : "";
     const std::string encname = h.contains("enc") && h.at("enc").is_string() ? std::string(h.at("enc").as_string()) : "";
     Result<Bytes> cek = decrypt_failed("unsupported alg " + alg);
@@ -178,10 +197,7 @@ Result<std::string> decrypt_json_payload(std::string_view text, EVP_PKEY* recipi
     } else if (alg == "SM2") {
         cek = sm2_decrypt(recipient_key, raw[0]);
     } else if (alg == "ECDH-ES+A256KW") {
-        const json::value* epk = h.if_contains("epk");
-        auto x = epk && epk->is_object() && epk->as_object().contains("x") ? base64url_decode(std::string(epk->as_object().at("x").as_string())) : std::nullopt;
-        auto y = epk && epk->is_object() && epk->as_object().contains("y") ? base64url_decode(std::string(epk->as_object().at("y").as_string())) : std::nullopt;
-        PKey peer = x && y && x->size() == 32 && y->size() == 32 ? p256_from_point("\x04" + *x + *y) : PKey();
+        PKey peer = p256_from_epk(h.if_contains("epk"));
         if (!peer) return decrypt_failed("the epk is not a P-256 public key");
         auto z = ecdh(recipient_key, peer.get());
         if (!z) return decrypt_failed("ECDH failed");

@@ -1,3 +1,4 @@
+// JWS with detached content (RFC 7515 Appendix F) over JSON envelopes.
 #include "security/jose/jws.hpp"
 
 #include "security/jose/canonical_json.hpp"
@@ -26,6 +27,19 @@ std::string signed_content(json::object envelope) {
     envelope.erase("hops");
     if (auto* sec = envelope.if_contains("security"); sec && sec->is_object()) sec->as_object().erase("signature");
     return canonical_json(envelope);
+}
+
+// RFC 7518 §3.4: ES256 is ECDSA on P-256 only; §3.3 and §3.5: RSA keys of
+// 2048 bits or more. Without this an ES256 header over an SM2 certificate
+// would verify as ECDSA on the SM2 curve and report the wrong suite.
+bool key_fits(EVP_PKEY* key, SignatureAlgorithm algorithm) {
+    switch (algorithm) {
+        case SignatureAlgorithm::ecdsa_p256_sha256: return is_ec_p256_key(key);
+        case SignatureAlgorithm::sm2_sm3: return is_sm2_key(key);
+        case SignatureAlgorithm::rsa_sha256:
+        case SignatureAlgorithm::rsa_pss_sha256: return is_rsa_key(key) && EVP_PKEY_get_bits(key) >= 2048;
+    }
+    return false;
 }
 
 }  // namespace
@@ -109,6 +123,10 @@ Result<JsonSignatureCheck> verify_json_envelope(std::string_view text) {
     auto cert = certificate_from_der(*der);
     if (!cert) return cert.problems();
     PKey key = public_key_of(cert->get());
+    if (!key_fits(key.get(), chosen->algorithm))
+        return make_problem("security.bad_signature",
+                            std::string("JWS algorithm ") + chosen->name + " does not fit the key of the x5c certificate",
+                            "/security/signature");
     const std::string content = signed_content(*env);
     if (auto st = verify(key.get(), chosen->algorithm, jws.substr(0, dot1) + "." + base64url_encode(content), *signature);
         !st)
