@@ -3,6 +3,7 @@
 #pragma once
 
 #include "bus/core/problem.hpp"
+#include "bus/node/adapter_options.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -11,12 +12,7 @@
 
 namespace govbus::amqp {
 
-struct TlsFiles {
-    std::string ca;    // PEM file of the CA(s) whose certificates are trusted
-    std::string cert;  // this node's certificate (PEM), presented to clients and to peers
-    std::string key;   // its private key (PEM)
-    bool require_client_cert = true;
-};
+using govbus::TlsFiles;
 
 struct AmqpOptions {
     std::string listen_host = "127.0.0.1";

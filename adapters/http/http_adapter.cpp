@@ -3,9 +3,12 @@
 #include "bus/core/log.hpp"
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/ssl.h>
 
 namespace govbus::http {
 
@@ -22,30 +25,57 @@ struct HttpAdapter::Parked {
 
 namespace {
 
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
 struct Url {
+    bool https = false;
     std::string host, port, target;
 };
 
+// http://host[:port]/path or https://host[:port]/path.
 std::optional<Url> parse_url(const std::string& url) {
-    const std::string scheme = "http://";
-    if (url.rfind(scheme, 0) != 0) return std::nullopt;
-    std::string rest = url.substr(scheme.size());
+    Url u;
+    std::string rest;
+    if (url.rfind("http://", 0) == 0) rest = url.substr(7);
+    else if (url.rfind("https://", 0) == 0) rest = url.substr(8), u.https = true;
+    else return std::nullopt;
     auto slash = rest.find('/');
     std::string authority = rest.substr(0, slash);
-    Url u;
     u.target = slash == std::string::npos ? "/" : rest.substr(slash);
     auto colon = authority.rfind(':');
     u.host = authority.substr(0, colon);
-    u.port = colon == std::string::npos ? "80" : authority.substr(colon + 1);
+    u.port = colon == std::string::npos ? (u.https ? "443" : "80") : authority.substr(colon + 1);
+    if (u.host.empty()) return std::nullopt;
     return u;
 }
 
-// One outbound POST with a deadline; its outcome goes to `done` once.
-class PushRequest : public std::enable_shared_from_this<PushRequest> {
+// The contexts of an HTTPS adapter: TLS 1.2 at least, this node's
+// certificate, peers verified against the configured CA file.
+std::unique_ptr<asio::ssl::context> tls_context(const TlsFiles& files, bool server) {
+    auto ctx = std::make_unique<asio::ssl::context>(server ? asio::ssl::context::tls_server : asio::ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+    ctx->use_certificate_chain_file(files.cert);
+    ctx->use_private_key_file(files.key, asio::ssl::context::pem);
+    ctx->load_verify_file(files.ca);
+    auto mode = asio::ssl::verify_peer;
+    if (server && files.require_client_cert) mode |= asio::ssl::verify_fail_if_no_peer_cert;
+    ctx->set_verify_mode(mode);
+    return ctx;
+}
+
+// One outbound POST with a deadline; its outcome goes to `done` once. Over
+// HTTPS the node shows its certificate and checks the department's against
+// the URL's host name.
+template <class Stream>
+class PushRequest : public std::enable_shared_from_this<PushRequest<Stream>> {
+    static constexpr bool tls = std::is_same_v<Stream, TlsStream>;
+
 public:
+    template <class... StreamArgs>
     PushRequest(asio::io_context& io, Url url, OutboundMessage m, std::chrono::milliseconds timeout,
-                std::function<void(DeliveryResult)> done)
-        : resolver_(io), stream_(io), url_(std::move(url)), timeout_(timeout), done_(std::move(done)) {
+                std::function<void(DeliveryResult)> done, StreamArgs&&... stream_args)
+        : resolver_(io), stream_(io, std::forward<StreamArgs>(stream_args)...), url_(std::move(url)), timeout_(timeout),
+          done_(std::move(done)) {
         req_.method(bhttp::verb::post);
         req_.target(url_.target);
         req_.set(bhttp::field::host, url_.host);
@@ -57,24 +87,40 @@ public:
     }
 
     void run() {
-        stream_.expires_after(timeout_);
-        resolver_.async_resolve(url_.host, url_.port, [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type r) {
+        if constexpr (tls) {
+            // SNI, and the name the department's certificate must carry.
+            if (!SSL_set_tlsext_host_name(stream_.native_handle(), url_.host.c_str()))
+                return finish(beast::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()));
+            stream_.set_verify_callback(asio::ssl::host_name_verification(url_.host));
+        }
+        beast::get_lowest_layer(stream_).expires_after(timeout_);
+        resolver_.async_resolve(url_.host, url_.port, [self = this->shared_from_this()](beast::error_code ec, tcp::resolver::results_type r) {
             if (ec) return self->finish(ec);
-            self->stream_.async_connect(r, [self](beast::error_code ec, const tcp::endpoint&) {
+            beast::get_lowest_layer(self->stream_).async_connect(r, [self](beast::error_code ec, const tcp::endpoint&) {
                 if (ec) return self->finish(ec);
-                bhttp::async_write(self->stream_, self->req_, [self](beast::error_code ec, std::size_t) {
-                    if (ec) return self->finish(ec);
-                    bhttp::async_read(self->stream_, self->buffer_, self->res_,
-                                      [self](beast::error_code ec, std::size_t) { self->finish(ec); });
-                });
+                if constexpr (tls)
+                    self->stream_.async_handshake(asio::ssl::stream_base::client, [self](beast::error_code ec) {
+                        if (ec) return self->finish(ec);
+                        self->exchange();
+                    });
+                else
+                    self->exchange();
             });
         });
     }
 
 private:
+    void exchange() {
+        bhttp::async_write(stream_, req_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return self->finish(ec);
+            bhttp::async_read(self->stream_, self->buffer_, self->res_,
+                              [self](beast::error_code ec, std::size_t) { self->finish(ec); });
+        });
+    }
+
     void finish(beast::error_code ec) {
         beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
         DeliveryResult r;
         if (ec == beast::error::timeout) {
             r = {DeliveryResult::Kind::retry, make_problem("http.timeout", "no answer within " +
@@ -94,7 +140,7 @@ private:
     }
 
     tcp::resolver resolver_;
-    beast::tcp_stream stream_;
+    Stream stream_;
     Url url_;
     std::chrono::milliseconds timeout_;
     std::function<void(DeliveryResult)> done_;
@@ -115,6 +161,15 @@ HttpAdapter::~HttpAdapter() { stop(); }
 
 Status HttpAdapter::start(AdapterHost& host) {
     host_ = &host;
+    if (options_.tls) {
+        try {
+            server_tls_ = tls_context(*options_.tls, true);
+            client_tls_ = tls_context(*options_.tls, false);
+        } catch (const std::exception& e) {
+            return make_problem("http.tls", "cannot set up TLS from " + options_.tls->cert + ", " + options_.tls->key +
+                                                " and " + options_.tls->ca + ": " + e.what());
+        }
+    }
     try {
         tcp::endpoint at(asio::ip::make_address(options_.listen_host), static_cast<unsigned short>(options_.listen_port));
         acceptor_ = std::make_unique<tcp::acceptor>(io_, at);
@@ -126,7 +181,7 @@ Status HttpAdapter::start(AdapterHost& host) {
     accept_http(*this, *acceptor_);
     for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
     GOVBUS_LOG(info, "http: listening on " << options_.listen_host << ":" << port_
-                                          << (options_.plain ? " (plain, no TLS)" : ""));
+                                          << (options_.plain ? " (plain, no TLS)" : " (TLS, client certificates)"));
     return ok_status();
 }
 
@@ -167,12 +222,7 @@ void HttpAdapter::deliver(OutboundMessage m, DeliveryDone done) {
 
 void HttpAdapter::push(OutboundMessage m, DeliveryDone done, const std::string& url_text) {
     const std::string id = m.destination.substr(m.destination.find(':') + 1);
-    auto url = parse_url(url_text);
-    if (!url) {
-        done({DeliveryResult::Kind::refused,
-              make_problem("http.url", "'" + url_text + "' is not an http:// URL (https is not available yet)")});
-        return;
-    }
+    auto url = parse_url(url_text);  // checked when the adapter was made
     {
         std::lock_guard lock(mutex_);
         ++pushing_[id];
@@ -185,7 +235,14 @@ void HttpAdapter::push(OutboundMessage m, DeliveryDone done, const std::string& 
         done(std::move(r));
         host_->wake("endpoint:" + id);
     };
-    std::make_shared<PushRequest>(io_, std::move(*url), std::move(m), options_.timeout, std::move(finish))->run();
+    if (url->https)
+        std::make_shared<PushRequest<TlsStream>>(io_, std::move(*url), std::move(m), options_.timeout, std::move(finish),
+                                                 *client_tls_)
+            ->run();
+    else
+        std::make_shared<PushRequest<beast::tcp_stream>>(io_, std::move(*url), std::move(m), options_.timeout,
+                                                         std::move(finish))
+            ->run();
 }
 
 void HttpAdapter::fetch(const std::string& endpoint, std::chrono::milliseconds wait,
@@ -257,31 +314,52 @@ bool HttpAdapter::acknowledge(const std::string& endpoint, const std::string& de
 }
 
 Result<std::unique_ptr<Adapter>> make_http_adapter(const AdapterConfig& config) {
-    HttpOptions o;
+    ConfigReader reader("adapters.http");
+    const std::string path = "/adapters/http";
     const YAML::Node& n = config.options;
-    if (!n || !n.IsMap() || !n["listen"])
-        return make_problem("config.invalid", "/adapters/http: 'listen: HOST:PORT' is required");
-    const std::string listen = n["listen"].as<std::string>();
-    const auto colon = listen.rfind(':');
-    o.listen_host = listen.substr(0, colon);
-    o.listen_port = std::stoi(listen.substr(colon + 1));
-    o.plain = n["plain"] && n["plain"].as<bool>();
-    if (!o.plain)
-        return make_problem("config.invalid",
-                            "/adapters/http: TLS for the HTTP adapter is not available yet; set 'plain: true' "
-                            "(loopback and trusted networks only) or connect the endpoint over AMQP with TLS");
-    if (n["timeout_ms"]) o.timeout = std::chrono::milliseconds(n["timeout_ms"].as<long>());
-    if (n["visibility_ms"]) o.visibility = std::chrono::milliseconds(n["visibility_ms"].as<long>());
-    if (n["max_in_flight"]) o.max_in_flight = n["max_in_flight"].as<std::size_t>();
-    if (n["max_bytes"]) o.max_bytes = n["max_bytes"].as<std::size_t>();
+    HttpOptions o;
+    if (!n.IsDefined() || n.IsNull()) {
+        reader.error(n, path, "the http adapter needs an options block with at least 'listen' and 'tls' (or 'plain: true')");
+        return reader.problems();
+    }
+    if (!reader.expect_map(n, path, {"listen", "tls", "plain", "timeout_ms", "visibility_ms", "max_in_flight", "max_bytes", "queue"}))
+        return reader.problems();
+    if (auto listen = reader.text(n, "listen", path, true)) {
+        std::string port;
+        if (!split_host_port(*listen, o.listen_host, port))
+            reader.error(n["listen"], path + "/listen", "expected host:port, e.g. \"127.0.0.1:8443\" (port 0 picks a free port)");
+        else
+            o.listen_port = std::stoi(port);
+    }
+    auto transport = read_transport_security(reader, n, path, config.config_dir);
+    o.tls = transport.tls;
+    o.plain = transport.plain;
+    o.timeout = std::chrono::milliseconds(reader.integer_or(n, "timeout_ms", path, 10000, 1, 3600000));
+    o.visibility = std::chrono::milliseconds(reader.integer_or(n, "visibility_ms", path, 30000, 1, 86400000));
+    o.max_in_flight = static_cast<std::size_t>(reader.integer_or(n, "max_in_flight", path, 8, 1, 10000));
+    o.max_bytes = static_cast<std::size_t>(reader.integer_or(n, "max_bytes", path, 10 << 20, 1024, 1LL << 30));
+    o.queue = static_cast<std::size_t>(reader.integer_or(n, "queue", path, 100, 1, 100000));
     std::map<std::string, std::string> urls;
     std::vector<std::string> pollers;
     for (const auto& peer : config.peers) {
         if (peer.destination.rfind("endpoint:", 0) != 0) continue;
         const std::string id = peer.destination.substr(9);
-        if (peer.url.empty()) pollers.push_back(id);
-        else urls[id] = peer.url;
+        if (peer.url.empty()) {
+            pollers.push_back(id);
+            continue;
+        }
+        auto url = parse_url(peer.url);
+        if (!url)
+            reader.error(n, path, "endpoint '" + id + "': url '" + peer.url + "' is not an http:// or https:// URL");
+        else if (url->https && !o.tls)
+            reader.error(n, path, "endpoint '" + id + "': an https:// url needs a 'tls' block here (this node's certificate)");
+        else if (!url->https && o.tls)
+            reader.error(n, path, "endpoint '" + id + "': url '" + peer.url +
+                                      "' is plain http while this adapter uses TLS; give an https:// url");
+        else
+            urls[id] = peer.url;
     }
+    if (!reader.ok()) return reader.problems();
     return std::unique_ptr<Adapter>(std::make_unique<HttpAdapter>(o, std::move(urls), std::move(pollers)));
 }
 

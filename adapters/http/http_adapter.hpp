@@ -8,9 +8,11 @@
 #pragma once
 
 #include "bus/node/adapter.hpp"
+#include "bus/node/adapter_options.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include <deque>
 #include <functional>
@@ -25,6 +27,7 @@ namespace govbus::http {
 struct HttpOptions {
     std::string listen_host = "127.0.0.1";
     int listen_port = 0;
+    std::optional<TlsFiles> tls;     // HTTPS both ways: the client certificate's CN names the endpoint
     bool plain = false;              // no TLS: the endpoint is named by the Govbus-Endpoint header (loopback tests)
     std::size_t max_bytes = 10u << 20;
     std::chrono::milliseconds timeout{10000};     // outbound requests
@@ -61,6 +64,8 @@ public:
     // The endpoint took a delivery: true when it was waiting for acknowledgement.
     bool acknowledge(const std::string& endpoint, const std::string& delivery_id);
     boost::asio::io_context& io() { return io_; }
+    // Set when the adapter speaks HTTPS: the server's and the push client's contexts.
+    boost::asio::ssl::context* server_tls() { return server_tls_.get(); }
 
 private:
     struct Parked;
@@ -71,6 +76,7 @@ private:
     std::map<std::string, std::string> push_urls_;  // endpoint id -> URL
     AdapterHost* host_ = nullptr;
     boost::asio::io_context io_;
+    std::unique_ptr<boost::asio::ssl::context> server_tls_, client_tls_;
     std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
     std::vector<std::thread> threads_;
     int port_ = 0;

@@ -1,12 +1,16 @@
 // The HTTP adapter's server side: one session per connection, keep-alive,
 // requests answered asynchronously (the journal's verdict, a long poll).
+// Over TLS the caller is the CN of its client certificate; plain, it is the
+// Govbus-Endpoint header.
 #include "adapters/http/http_adapter.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
+#include <openssl/x509.h>
 
 namespace govbus::http {
 
@@ -40,15 +44,42 @@ Response problem_response(const Problem& p, unsigned version, bool keep_alive) {
     return res;
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// The CN of the client certificate the TLS handshake verified; "" without one.
+std::string certificate_identity(TlsStream& stream) {
+    X509* cert = SSL_get0_peer_certificate(stream.native_handle());
+    if (!cert) return {};
+    char cn[256] = {};
+    const int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
+    return n > 0 ? std::string(cn, static_cast<std::size_t>(n)) : std::string();
+}
+
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+    static constexpr bool tls = std::is_same_v<Stream, TlsStream>;
+
 public:
-    Session(HttpAdapter& adapter, tcp::socket socket) : adapter_(adapter), stream_(std::move(socket)) {}
+    Session(HttpAdapter& adapter, Stream stream) : adapter_(adapter), stream_(std::move(stream)) {}
+
+    void start() {
+        if constexpr (tls) {
+            beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
+            stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+                if (ec) return;  // no certificate, or one this node does not trust: the connection ends here
+                self->identity_ = certificate_identity(self->stream_);
+                self->read();
+            });
+        } else {
+            read();
+        }
+    }
 
     void read() {
         parser_.emplace();
         parser_->body_limit(adapter_.options().max_bytes);
-        stream_.expires_after(std::chrono::minutes(5));
-        bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        beast::get_lowest_layer(stream_).expires_after(std::chrono::minutes(5));
+        bhttp::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
             if (ec == bhttp::error::body_limit) {
                 self->keep_alive_ = false;
                 return self->send(problem_response(
@@ -64,7 +95,17 @@ private:
         version_ = req.version();
         keep_alive_ = req.keep_alive();
         const std::string target(req.target());
-        const std::string caller(req["Govbus-Endpoint"]);
+        std::string caller(req["Govbus-Endpoint"]);
+        if constexpr (tls) {
+            if (identity_.empty() || (!caller.empty() && caller != identity_))
+                return send(problem_response(
+                    make_problem("auth.identity_mismatch",
+                                 identity_.empty() ? "no client certificate names an endpoint"
+                                                   : "the Govbus-Endpoint header says '" + caller +
+                                                         "' but the client certificate is '" + identity_ + "'"),
+                    version_, keep_alive_));
+            caller = identity_;
+        }
         if (req.method() == bhttp::verb::post && target == "/v1/messages") return post(std::move(req), caller);
         const std::string prefix = "/v1/endpoints/";
         if (target.rfind(prefix, 0) == 0) {
@@ -92,7 +133,7 @@ private:
         if (caller.empty())
             return send(problem_response(make_problem("auth.identity_mismatch", "the Govbus-Endpoint header names no endpoint"),
                                          version_, keep_alive_));
-        auto self = shared_from_this();
+        auto self = this->shared_from_this();
         adapter_.host().inbound(InboundMessage{std::move(req.body()), caller, "http"}, [self](const Status& st) {
             asio::post(self->stream_.get_executor(), [self, st] {
                 if (st) {
@@ -112,7 +153,7 @@ private:
         long wait = 0;
         if (auto at = rest.find("wait="); at != std::string::npos) wait = std::atol(rest.c_str() + at + 5);
         wait = std::clamp(wait, 0L, 60L);
-        auto self = shared_from_this();
+        auto self = this->shared_from_this();
         adapter_.fetch(id, std::chrono::seconds(wait), [self](const Waiting* w) {
             Response res = w ? Response{bhttp::status::ok, self->version_} : self->empty(bhttp::status::no_content);
             if (w) {
@@ -136,10 +177,10 @@ private:
 
     void send(Response res) {
         auto owned = std::make_shared<Response>(std::move(res));
-        bhttp::async_write(stream_, *owned, [self = shared_from_this(), owned](beast::error_code ec, std::size_t) {
+        bhttp::async_write(stream_, *owned, [self = this->shared_from_this(), owned](beast::error_code ec, std::size_t) {
             if (ec || !self->keep_alive_) {
                 beast::error_code ignored;
-                self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
                 return;
             }
             self->read();
@@ -147,7 +188,8 @@ private:
     }
 
     HttpAdapter& adapter_;
-    beast::tcp_stream stream_;
+    Stream stream_;
+    std::string identity_;  // TLS: the client certificate's CN
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     unsigned version_ = 11;
@@ -156,7 +198,12 @@ private:
 
 void accept_next(HttpAdapter& adapter, tcp::acceptor& acceptor) {
     acceptor.async_accept(asio::make_strand(adapter.io()), [&adapter, &acceptor](beast::error_code ec, tcp::socket s) {
-        if (!ec) std::make_shared<Session>(adapter, std::move(s))->read();
+        if (!ec) {
+            if (auto* context = adapter.server_tls())
+                std::make_shared<Session<TlsStream>>(adapter, TlsStream(std::move(s), *context))->start();
+            else
+                std::make_shared<Session<beast::tcp_stream>>(adapter, beast::tcp_stream(std::move(s)))->start();
+        }
         if (acceptor.is_open()) accept_next(adapter, acceptor);
     });
 }

@@ -164,12 +164,13 @@ class Topology:
         if self.secure:
             lines.append("adapters:\n  amqp: { listen: \"127.0.0.1:%d\", tls: { ca: %s, cert: %s, key: %s } }"
                          % (self.ports[node], os.path.join(self.pki, "ca.crt"), crt, key))
-            lines.append("security: { trust: [%s], crl: [%s] }" % (
-                ", ".join(self.trust_files()), ", ".join(self.crl_files())))
         else:
             lines.append("adapters:\n  amqp: { listen: \"127.0.0.1:%d\", plain: true }" % self.ports[node])
         for extra in self.adapters.get(node, []):
             lines.append("  " + extra)
+        if self.secure:
+            lines.append("security: { trust: [%s], crl: [%s] }" % (
+                ", ".join(self.trust_files()), ", ".join(self.crl_files())))
         lines.append("delivery: { backoff_initial_ms: 100, backoff_max_ms: 1000 }")
         lines.append("log_level: %s" % os.environ.get("GOVBUS_TEST_LOG_LEVEL", "info"))
         for k, v in list(self.extra.items()) + list(self.node_extra.get(node, {}).items()):

@@ -75,13 +75,14 @@ int run(const std::vector<std::string>& args) {
         std::vector<std::string> argv{topo.govbus, "dept-sim", "--endpoint", d.endpoint, "--delay-ms",
                                       std::to_string(delay_ms)};
         if (d.adapter == "http")
-            argv.insert(argv.end(), {"--http", "http://127.0.0.1:" + std::to_string(topo.http_port)});
+            argv.insert(argv.end(), {"--http", std::string(topo.secure ? "https://localhost:" : "http://127.0.0.1:") +
+                                                   std::to_string(topo.http_port)});
         else if (d.adapter == "exchange-db")
             argv.insert(argv.end(), {"--exchange-db", topo.exchange_db});
         else
             argv.insert(argv.end(), {"--url", topo.url(d.node)});
         const DemoIdentity id = topo.identity(d.endpoint);
-        if (topo.secure && d.adapter == "amqp")
+        if (topo.secure && d.adapter != "exchange-db")
             argv.insert(argv.end(), {"--ca", id.ca, "--cert", id.tls_cert, "--key", id.tls_key});
         if (topo.secure) argv.insert(argv.end(), {"--sign-key", id.sign_key, "--sign-cert", id.sign_cert});
         departments.emplace_back(argv, topo.dir + "/" + d.endpoint + ".log");
@@ -225,7 +226,7 @@ int run(const std::vector<std::string>& args) {
               << "  wall time               " << seconds << " s (" << std::setprecision(0)
               << (seconds > 0 ? results / seconds : 0) << " cases/s)\n"
               << "  national data query     " << query_line << "\n"
-              << "  departments             cd.civil over HTTP (long poll), my.civil through its exchange database, "
+              << "  departments             cd.civil over HTTP" << (topo.secure ? "S" : "") << " (long poll), my.civil through its exchange database, "
                  "the others over AMQP\n"
               << "  security                "
               << (topo.secure ? "mutual TLS, every message signed and verified at every node; my.market and "

@@ -193,11 +193,12 @@ DemoTopology make_demo_topology(const std::string& dir, bool secure) {
             first = false;
             out << "  - { id: " << c.id << ", region: \"" << c.region << "\", url: \"" << t.url(c.id) << "\" }\n";
         }
-        out << "adapters:\n  amqp: { listen: \"127.0.0.1:" << t.port(s.id) << "\", ";
-        if (secure) out << "tls: { ca: " << t.pki << "/ca.crt, cert: " << crt << ", key: " << key << " } }\n";
-        else out << "plain: true }\n";
+        // Nodes, endpoints and HTTP callers all show certificates of the demo CA.
+        const std::string transport = secure ? "tls: { ca: " + t.pki + "/ca.crt, cert: " + crt + ", key: " + key + " } }\n"
+                                             : std::string("plain: true }\n");
+        out << "adapters:\n  amqp: { listen: \"127.0.0.1:" << t.port(s.id) << "\", " << transport;
         if (std::string(s.id) == "city-510100")
-            out << "  http: { listen: \"127.0.0.1:" << t.http_port << "\", plain: true }\n";
+            out << "  http: { listen: \"127.0.0.1:" << t.http_port << "\", " << transport;
         if (std::string(s.id) == "city-510700") out << "  exchange-db: { poll_ms: 100 }\n";
         if (secure)
             out << "security:\n  trust: [" << t.pki << "/ca.crt, " << t.pki_gm << "/ca.crt]\n  crl: [" << t.pki

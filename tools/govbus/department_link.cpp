@@ -4,8 +4,11 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/ssl.h>
 
 #include <chrono>
 #include <thread>
@@ -24,30 +27,50 @@ struct Reply {
     std::string delivery_id, body;
 };
 
+struct Target {
+    std::string host, port;
+    std::shared_ptr<asio::ssl::context> tls;  // null: plain HTTP
+};
+
+template <class Stream>
+Reply exchange(Stream& stream, const Target& to, bhttp::verb verb, const std::string& target,
+               const std::string& endpoint, const std::string& body, const std::string& content_type) {
+    bhttp::request<bhttp::string_body> req{verb, target, 11};
+    req.set(bhttp::field::host, to.host);
+    if (!to.tls) req.set("Govbus-Endpoint", endpoint);  // over TLS the client certificate says who we are
+    if (!body.empty()) {
+        req.set(bhttp::field::content_type, content_type);
+        req.body() = body;
+    }
+    req.prepare_payload();
+    bhttp::write(stream, req);
+    beast::flat_buffer buffer;
+    bhttp::response<bhttp::string_body> res;
+    bhttp::read(stream, buffer, res);
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    return {res.result_int(), std::string(res["Govbus-Delivery-Id"]), res.body()};
+}
+
 // One synchronous request on a fresh connection.
-Reply request(const std::string& host, const std::string& port, bhttp::verb verb, const std::string& target,
-              const std::string& endpoint, const std::string& body, const std::string& content_type,
-              std::chrono::seconds timeout) {
+Reply request(const Target& to, bhttp::verb verb, const std::string& target, const std::string& endpoint,
+              const std::string& body, const std::string& content_type, std::chrono::seconds timeout) {
     try {
         asio::io_context io;
-        beast::tcp_stream stream(io);
-        stream.expires_after(timeout);
-        stream.connect(tcp::resolver(io).resolve(host, port));
-        bhttp::request<bhttp::string_body> req{verb, target, 11};
-        req.set(bhttp::field::host, host);
-        req.set("Govbus-Endpoint", endpoint);
-        if (!body.empty()) {
-            req.set(bhttp::field::content_type, content_type);
-            req.body() = body;
+        auto addresses = tcp::resolver(io).resolve(to.host, to.port);
+        if (!to.tls) {
+            beast::tcp_stream stream(io);
+            stream.expires_after(timeout);
+            stream.connect(addresses);
+            return exchange(stream, to, verb, target, endpoint, body, content_type);
         }
-        req.prepare_payload();
-        bhttp::write(stream, req);
-        beast::flat_buffer buffer;
-        bhttp::response<bhttp::string_body> res;
-        bhttp::read(stream, buffer, res);
-        beast::error_code ignored;
-        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        return {res.result_int(), std::string(res["Govbus-Delivery-Id"]), res.body()};
+        beast::ssl_stream<beast::tcp_stream> stream(io, *to.tls);
+        SSL_set_tlsext_host_name(stream.native_handle(), to.host.c_str());
+        stream.set_verify_callback(asio::ssl::host_name_verification(to.host));
+        beast::get_lowest_layer(stream).expires_after(timeout);
+        beast::get_lowest_layer(stream).connect(addresses);
+        stream.handshake(asio::ssl::stream_base::client);
+        return exchange(stream, to, verb, target, endpoint, body, content_type);
     } catch (const std::exception&) {
         return {};
     }
@@ -55,26 +78,25 @@ Reply request(const std::string& host, const std::string& port, bhttp::verb verb
 
 class HttpLink : public DepartmentLink {
 public:
-    HttpLink(std::string host, std::string port, std::string endpoint)
-        : host_(std::move(host)), port_(std::move(port)), endpoint_(std::move(endpoint)) {}
+    HttpLink(Target to, std::string endpoint) : to_(std::move(to)), endpoint_(std::move(endpoint)) {}
     ~HttpLink() override { stop(); }
 
     Status start(OnMessage on_message) override {
         thread_ = std::thread([this, on_message] {
             const std::string mine = "/v1/endpoints/" + endpoint_ + "/messages";
             while (!stopping_) {
-                Reply r = request(host_, port_, bhttp::verb::get, mine + "?wait=2", endpoint_, {}, {}, std::chrono::seconds(10));
+                Reply r = request(to_, bhttp::verb::get, mine + "?wait=2", endpoint_, {}, {}, std::chrono::seconds(10));
                 if (r.status == 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
                 if (r.status != 200) continue;
                 if (on_message(r.body))
-                    request(host_, port_, bhttp::verb::delete_, mine + "/" + r.delivery_id, endpoint_, {}, {},
+                    request(to_, bhttp::verb::delete_, mine + "/" + r.delivery_id, endpoint_, {}, {},
                             std::chrono::seconds(10));
             }
         });
         return ok_status();
     }
     bool send(const std::string& bytes, const std::string& content_type) override {
-        return request(host_, port_, bhttp::verb::post, "/v1/messages", endpoint_, bytes, content_type,
+        return request(to_, bhttp::verb::post, "/v1/messages", endpoint_, bytes, content_type,
                        std::chrono::seconds(30))
                    .status == 202;
     }
@@ -84,7 +106,8 @@ public:
     }
 
 private:
-    std::string host_, port_, endpoint_;
+    Target to_;
+    std::string endpoint_;
     std::atomic<bool> stopping_{false};
     std::thread thread_;
 };
@@ -147,12 +170,34 @@ private:
 
 }  // namespace
 
-std::unique_ptr<DepartmentLink> make_http_link(const std::string& base, const std::string& endpoint) {
-    std::string rest = base.rfind("http://", 0) == 0 ? base.substr(7) : base;
+Result<std::unique_ptr<DepartmentLink>> make_http_link(const std::string& base, const std::string& endpoint,
+                                                       const HttpTlsFiles& tls) {
+    Target to;
+    std::string rest;
+    if (base.rfind("https://", 0) == 0) {
+        rest = base.substr(8);
+        if (tls.ca.empty() || tls.cert.empty() || tls.key.empty())
+            return make_problem("dept-sim.tls", "an https:// node needs --ca, --cert and --key");
+        try {
+            to.tls = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+            SSL_CTX_set_min_proto_version(to.tls->native_handle(), TLS1_2_VERSION);
+            to.tls->load_verify_file(tls.ca);
+            to.tls->use_certificate_chain_file(tls.cert);
+            to.tls->use_private_key_file(tls.key, asio::ssl::context::pem);
+            to.tls->set_verify_mode(asio::ssl::verify_peer);
+        } catch (const std::exception& e) {
+            return make_problem("dept-sim.tls", std::string("cannot load the TLS files: ") + e.what());
+        }
+    } else if (base.rfind("http://", 0) == 0) {
+        rest = base.substr(7);
+    } else {
+        return make_problem("dept-sim.url", "'" + base + "' is not an http:// or https:// URL");
+    }
     rest = rest.substr(0, rest.find('/'));
     const auto colon = rest.rfind(':');
-    return std::make_unique<HttpLink>(rest.substr(0, colon), colon == std::string::npos ? "80" : rest.substr(colon + 1),
-                                      endpoint);
+    to.host = rest.substr(0, colon);
+    to.port = colon == std::string::npos ? (to.tls ? "443" : "80") : rest.substr(colon + 1);
+    return std::unique_ptr<DepartmentLink>(std::make_unique<HttpLink>(std::move(to), endpoint));
 }
 
 std::unique_ptr<DepartmentLink> make_exchange_db_link(const std::string& path) { return std::make_unique<DbLink>(path); }

@@ -24,8 +24,14 @@ public:
     virtual void stop() = 0;
 };
 
-// "http://127.0.0.1:8080": long-poll fetch, DELETE to acknowledge, POST to send.
-std::unique_ptr<DepartmentLink> make_http_link(const std::string& base, const std::string& endpoint);
+struct HttpTlsFiles {
+    std::string ca, cert, key;  // PEM files; the certificate's CN is the endpoint id
+};
+
+// "https://node:8443" (with TLS files) or "http://127.0.0.1:8080": long-poll
+// fetch, DELETE to acknowledge, POST to send.
+Result<std::unique_ptr<DepartmentLink>> make_http_link(const std::string& base, const std::string& endpoint,
+                                                       const HttpTlsFiles& tls);
 // A SQLite exchange database: read govbus_outbox, insert into govbus_inbox.
 std::unique_ptr<DepartmentLink> make_exchange_db_link(const std::string& path);
 

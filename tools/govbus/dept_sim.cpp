@@ -119,7 +119,16 @@ int run(const std::vector<std::string>& args) {
     std::unique_ptr<DepartmentLink> link;
     std::unique_ptr<tools::BusClient> client;
     if (!http_base.empty() || !exchange_db.empty()) {
-        link = http_base.empty() ? make_exchange_db_link(exchange_db) : make_http_link(http_base, endpoint);
+        if (http_base.empty()) {
+            link = make_exchange_db_link(exchange_db);
+        } else {
+            auto made = make_http_link(http_base, endpoint, {ca, cert, key});
+            if (!made) {
+                std::cerr << "govbus dept-sim: " << made.problem().to_string() << "\n";
+                return 2;
+            }
+            link = std::move(made.value());
+        }
         if (auto st = link->start([&](const std::string& bytes) { return on_message(bytes, {}); }); !st) {
             std::cerr << "govbus dept-sim: " << st.problem().to_string() << "\n";
             return 1;

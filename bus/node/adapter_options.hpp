@@ -1,0 +1,36 @@
+// What the AMQP and HTTP adapter blocks share: the listen address and the
+// transport security, a `tls` block (ca, cert, key) or an explicit
+// `plain: true`, never neither (DESIGN.md "Security").
+#pragma once
+
+#include "bus/node/config_reader.hpp"
+
+#include <optional>
+#include <string>
+
+namespace govbus {
+
+struct TlsFiles {
+    std::string ca;    // PEM file of the CA(s) whose certificates are trusted
+    std::string cert;  // this node's certificate (PEM), presented to clients and to peers
+    std::string key;   // its private key (PEM)
+    bool require_client_cert = true;
+};
+
+struct TransportSecurity {
+    std::optional<TlsFiles> tls;  // set unless plain
+    bool plain = false;           // explicit opt-out of TLS, for loopback tests
+};
+
+// A file named in a configuration, relative to the configuration's directory.
+std::string resolve_config_path(const std::string& file, const std::string& config_dir);
+
+// "host:port"; the host may be a bracketed IPv6 literal ("[::1]:5672").
+bool split_host_port(const std::string& text, std::string& host, std::string& port);
+
+// Reads `tls` and `plain` from the adapter block `options` at `path`
+// ("/adapters/http"); problems go to `reader`.
+TransportSecurity read_transport_security(ConfigReader& reader, const YAML::Node& options, const std::string& path,
+                                          const std::string& config_dir);
+
+}  // namespace govbus
