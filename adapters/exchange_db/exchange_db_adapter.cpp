@@ -1,40 +1,17 @@
 #include "adapters/exchange_db/exchange_db_adapter.hpp"
 
-#include "bus/core/clock.hpp"
 #include "bus/core/log.hpp"
-
-#include <filesystem>
+#include "bus/node/adapter_options.hpp"
 
 namespace govbus::exchange_db {
 
-const char* const kExchangeTablesSql = R"sql(
-CREATE TABLE IF NOT EXISTS govbus_inbox (
-  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-  body       TEXT NOT NULL,
-  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-  taken_at   TEXT,
-  status     TEXT CHECK (status IN ('taken', 'rejected')),
-  reason     TEXT
-);
-CREATE INDEX IF NOT EXISTS govbus_inbox_waiting ON govbus_inbox (seq) WHERE status IS NULL;
-CREATE TABLE IF NOT EXISTS govbus_outbox (
-  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-  message_id   TEXT NOT NULL UNIQUE,
-  type         TEXT NOT NULL,
-  case_number  TEXT,
-  content_type TEXT NOT NULL,
-  body         TEXT NOT NULL,
-  written_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-);
-)sql";
-
-ExchangeDbAdapter::ExchangeDbAdapter(std::vector<std::pair<std::string, std::string>> tables,
+ExchangeDbAdapter::ExchangeDbAdapter(std::vector<std::pair<std::string, std::unique_ptr<ExchangeStore>>> tables,
                                      std::chrono::milliseconds poll_every, int batch)
     : poll_every_(poll_every), batch_(batch) {
-    for (auto& [endpoint, path] : tables) {
+    for (auto& [endpoint, store] : tables) {
         auto t = std::make_unique<Table>();
         t->endpoint = endpoint;
-        t->path = path;
+        t->store = std::move(store);
         tables_.push_back(std::move(t));
     }
 }
@@ -43,18 +20,8 @@ ExchangeDbAdapter::~ExchangeDbAdapter() { stop(); }
 
 Status ExchangeDbAdapter::start(AdapterHost& host) {
     host_ = &host;
-    for (auto& t : tables_) {
-        auto db = sqlite::Database::open(t->path);
-        if (!db) return db.problems();
-        t->db = std::move(db.value());
-        // The department writes the same file at the same time: WAL lets it
-        // read and write while the adapter polls; waits instead of failing on a lock.
-        t->db->exec("PRAGMA busy_timeout=5000;");
-        t->db->exec("PRAGMA journal_mode=WAL;");
-        t->db->exec(kExchangeTablesSql);
-        if (auto e = t->db->take_error())
-            return make_problem("exchange_db.open", t->path + ": " + e->message);
-    }
+    for (auto& t : tables_)
+        if (auto st = t->store->open(); !st) return st;
     thread_ = std::thread([this] { run(); });
     GOVBUS_LOG(info, "exchange-db: polling " << tables_.size() << " database(s)");
     return ok_status();
@@ -84,37 +51,38 @@ void ExchangeDbAdapter::run() {
 // so after a crash an unmarked row is read again; the journal de-duplicates
 // it by message id.
 void ExchangeDbAdapter::poll(Table& t) {
-    std::vector<std::pair<std::int64_t, std::string>> rows;
+    std::vector<InboxRow> rows;
     {
         std::lock_guard lock(t.mutex);
-        auto q = t.db->cached("SELECT seq, body FROM govbus_inbox WHERE status IS NULL ORDER BY seq LIMIT ?");
-        q->bind(1, static_cast<std::int64_t>(batch_ + t.in_flight.size()));
-        while (q->step()) {
-            const std::int64_t seq = q->column_int(0);
-            if (t.in_flight.insert(seq).second) rows.emplace_back(seq, q->column_text(1));
+        auto found = t.store->waiting(static_cast<std::size_t>(batch_) + t.in_flight.size());
+        if (!found) {
+            GOVBUS_LOG(warn, "exchange-db: " << found.problem().message);
+            return;
         }
-        if (auto e = t.db->take_error()) GOVBUS_LOG(warn, "exchange-db: " << t.path << ": " << e->message);
+        for (auto& row : *found)
+            if (t.in_flight.insert(row.seq).second) rows.push_back(std::move(row));
     }
-    for (auto& [seq, body] : rows) {
+    for (auto& row : rows) {
         {
             std::lock_guard lock(mutex_);
             if (stopping_) return;
         }
-        host_->inbound(InboundMessage{std::move(body), t.endpoint, "exchange-db"},
-                       [this, &t, seq = seq](const Status& st) { verdict(t, seq, st); });
+        host_->inbound(InboundMessage{std::move(row.body), t.endpoint, "exchange-db"},
+                       [this, &t, seq = row.seq](const Status& st) { verdict(t, seq, st); });
     }
 }
 
 void ExchangeDbAdapter::verdict(Table& t, std::int64_t seq, const Status& st) {
+    std::string reason;
+    if (!st) {
+        const Problem& p = st.problem();
+        reason = p.code + ": " + p.message + (p.field.empty() ? "" : " (" + p.field + ")");
+    }
     std::lock_guard lock(t.mutex);
-    auto u = t.db->cached("UPDATE govbus_inbox SET status = ?, reason = ?, taken_at = ? WHERE seq = ?");
-    u->bind(1, st ? "taken" : "rejected");
-    if (st) u->bind_null(2);
-    else u->bind(2, st.problem().code + ": " + st.problem().message + (st.problem().field.empty() ? "" : " (" + st.problem().field + ")"));
-    u->bind(3, format_rfc3339(std::chrono::system_clock::now(), 0));
-    u->bind(4, seq);
-    u->run();
-    if (auto e = t.db->take_error()) GOVBUS_LOG(error, "exchange-db: cannot mark row " << seq << ": " << e->message);
+    // Not marked: the row is read again at the next poll and the journal,
+    // knowing its id, answers at once.
+    if (auto marked = t.store->mark(seq, static_cast<bool>(st), reason); !marked)
+        GOVBUS_LOG(error, "exchange-db: cannot mark row " << seq << ": " << marked.problem().message);
     t.in_flight.erase(seq);
 }
 
@@ -129,48 +97,52 @@ void ExchangeDbAdapter::deliver(OutboundMessage m, DeliveryDone done) {
         done({DeliveryResult::Kind::refused, make_problem("exchange_db.unknown_endpoint", "no table for " + m.destination)});
         return;
     }
-    std::optional<Problem> failed;
+    Status written = ok_status();
     {
-        std::lock_guard lock(table->mutex);
         // A retried delivery inserts nothing twice: the message id is unique.
-        auto ins = table->db->cached(
-            "INSERT INTO govbus_outbox (message_id, type, case_number, content_type, body) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (message_id) DO NOTHING");
-        ins->bind(1, m.message_id).bind(2, m.type).bind(3, m.case_number).bind(4, m.content_type).bind(5, m.bytes);
-        ins->run();
-        failed = table->db->take_error();
+        std::lock_guard lock(table->mutex);
+        written = table->store->write(m);
     }
-    if (failed) {
-        done({DeliveryResult::Kind::retry, make_problem("exchange_db.write", table->path + ": " + failed->message)});
+    if (!written) {
+        done({DeliveryResult::Kind::retry, written.problem()});
         return;
     }
     done({DeliveryResult::Kind::delivered, {}});
 }
 
 Result<std::unique_ptr<Adapter>> make_exchange_db_adapter(const AdapterConfig& config) {
-    std::vector<std::pair<std::string, std::string>> tables;
+    ConfigReader reader("adapters.exchange-db");
+    std::vector<std::pair<std::string, std::unique_ptr<ExchangeStore>>> tables;
     for (const auto& peer : config.peers) {
         if (peer.destination.rfind("endpoint:", 0) != 0) continue;
         const std::string id = peer.destination.substr(9);
-        const YAML::Node o = peer.options;
-        if (!o || !o["path"])
-            return make_problem("config.invalid", "endpoint '" + id + "' uses the exchange-db adapter: its options need "
-                                                                      "the path of its SQLite database");
-        if (o["backend"] && o["backend"].as<std::string>() != "sqlite")
-            return make_problem("config.invalid", "endpoint '" + id + "': backend '" + o["backend"].as<std::string>() +
-                                                      "' is not available; this node has sqlite");
-        std::filesystem::path p(o["path"].as<std::string>());
-        if (p.is_relative()) p = std::filesystem::path(config.config_dir) / p;
-        tables.emplace_back(id, p.string());
+        const std::string path = "/endpoints/" + id + "/options";
+        const YAML::Node& o = peer.options;
+        if (!o.IsDefined() || o.IsNull()) {
+            reader.error(o, path, "the exchange-db adapter needs options: {backend: sqlite, path: FILE} or "
+                                  "{backend: postgresql, conninfo: \"host=... dbname=... user=...\"}");
+            continue;
+        }
+        if (!reader.expect_map(o, path, {"backend", "path", "conninfo"})) continue;
+        const std::string backend = reader.text_or(o, "backend", path, "sqlite");
+        if (backend == "sqlite") {
+            if (auto file = reader.text(o, "path", path, true))
+                tables.emplace_back(id, make_sqlite_store(resolve_config_path(*file, config.config_dir)));
+        } else if (backend == "postgresql") {
+            if (auto conninfo = reader.text(o, "conninfo", path, true)) tables.emplace_back(id, make_postgres_store(*conninfo));
+        } else {
+            reader.error(o["backend"], path + "/backend", "'" + backend + "' is not a backend here: sqlite or postgresql");
+        }
     }
-    long poll_ms = 200;
-    int batch = 50;
-    if (config.options && config.options.IsMap()) {
-        if (config.options["poll_ms"]) poll_ms = config.options["poll_ms"].as<long>();
-        if (config.options["batch"]) batch = config.options["batch"].as<int>();
+    const YAML::Node& n = config.options;
+    long long poll_ms = 200, batch = 50;
+    if (n.IsDefined() && !n.IsNull() && reader.expect_map(n, "/adapters/exchange-db", {"poll_ms", "batch"})) {
+        poll_ms = reader.integer_or(n, "poll_ms", "/adapters/exchange-db", 200, 10, 600000);
+        batch = reader.integer_or(n, "batch", "/adapters/exchange-db", 50, 1, 10000);
     }
-    return std::unique_ptr<Adapter>(
-        std::make_unique<ExchangeDbAdapter>(std::move(tables), std::chrono::milliseconds(poll_ms), batch));
+    if (!reader.ok()) return reader.problems();
+    return std::unique_ptr<Adapter>(std::make_unique<ExchangeDbAdapter>(
+        std::move(tables), std::chrono::milliseconds(poll_ms), static_cast<int>(batch)));
 }
 
 namespace {

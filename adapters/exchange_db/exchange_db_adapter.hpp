@@ -2,10 +2,11 @@
 // department writes messages as rows of govbus_inbox in its own database; the
 // adapter hands each to the node and marks the row taken (or rejected with
 // the reason) once the journal holds it. Messages for the department are
-// inserted into govbus_outbox, once per message id. SQLite for now.
+// inserted into govbus_outbox, once per message id. The database is SQLite or
+// PostgreSQL (exchange_store.hpp).
 #pragma once
 
-#include "bus/journal/sqlite.hpp"
+#include "adapters/exchange_db/exchange_store.hpp"
 #include "bus/node/adapter.hpp"
 
 #include <condition_variable>
@@ -20,16 +21,15 @@ namespace govbus::exchange_db {
 
 struct Table {
     std::string endpoint;  // endpoint id: the identity rows from this database speak as
-    std::string path;      // SQLite file
-    std::unique_ptr<sqlite::Database> db;
+    std::unique_ptr<ExchangeStore> store;
     std::mutex mutex;      // one connection, used by the poller, verdicts and deliveries
     std::set<std::int64_t> in_flight;
 };
 
 class ExchangeDbAdapter : public Adapter {
 public:
-    ExchangeDbAdapter(std::vector<std::pair<std::string, std::string>> tables, std::chrono::milliseconds poll_every,
-                      int batch);
+    ExchangeDbAdapter(std::vector<std::pair<std::string, std::unique_ptr<ExchangeStore>>> tables,
+                      std::chrono::milliseconds poll_every, int batch);
     ~ExchangeDbAdapter() override;
 
     Status start(AdapterHost& host) override;
@@ -53,8 +53,5 @@ private:
 };
 
 Result<std::unique_ptr<Adapter>> make_exchange_db_adapter(const AdapterConfig& config);
-
-// The tables, as the adapter creates them when missing (README.md shows them).
-extern const char* const kExchangeTablesSql;
 
 }  // namespace govbus::exchange_db
