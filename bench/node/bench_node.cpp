@@ -4,6 +4,7 @@
 // govbusd process with its own journal; sender and receiver are endpoints.
 //
 //   bench_node [--messages N] [--window W] [--out FILE]
+#include "bench/common/arrivals.hpp"
 #include "bench/node/bare_relay.hpp"
 #include "bus/codec/codec.hpp"
 #include "tools/common/bus_client.hpp"
@@ -24,24 +25,11 @@
 
 namespace fs = std::filesystem;
 using namespace govbus;
-using SteadyClock = std::chrono::steady_clock;
+using bench::SteadyClock;
+using bench::Figures;
+using bench::first_uuid;
 
 namespace {
-
-struct Figures {
-    double per_second = 0, p50_ms = 0, p99_ms = 0;
-    long delivered = 0;
-};
-
-// The first UUID in a message is its header id, in both encodings.
-std::string first_uuid(const std::string& s) {
-    for (std::size_t i = 0; i + 36 <= s.size(); ++i) {
-        if (s[i + 8] == '-' && s[i + 13] == '-' && s[i + 18] == '-' && s[i + 23] == '-' && std::isxdigit(static_cast<unsigned char>(s[i])) &&
-            std::isxdigit(static_cast<unsigned char>(s[i + 35])))
-            return s.substr(i, 36);
-    }
-    return {};
-}
 
 Figures drive(const std::string& url, const std::vector<std::pair<std::string, std::string>>& messages,
               const std::string& content_type, std::size_t window) {

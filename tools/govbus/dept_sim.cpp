@@ -9,7 +9,7 @@
 #include "tools/common/sample_messages.hpp"
 #include "tools/govbus/command.hpp"
 #include "tools/govbus/command_options.hpp"
-#include "tools/govbus/department_link.hpp"
+#include "tools/common/department_link.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -23,6 +23,10 @@
 #include <thread>
 
 namespace govbus::cli {
+
+using tools::DepartmentLink;
+using tools::make_exchange_db_link;
+using tools::make_http_link;
 
 namespace po = boost::program_options;
 

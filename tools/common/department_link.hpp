@@ -1,5 +1,6 @@
-// How govbus dept-sim reaches its node when it is not over AMQP: as an HTTP
-// poll-mode endpoint (adapters/http) or through its exchange database
+// How a department program (govbus dept-sim, bench_adapters) reaches its
+// node when it is not over AMQP: as an HTTP poll-mode endpoint
+// (adapters/http) or through its SQLite exchange database
 // (adapters/exchange_db). Each link receives on its own thread and sends
 // synchronously.
 #pragma once
@@ -11,7 +12,7 @@
 #include <memory>
 #include <string>
 
-namespace govbus::cli {
+namespace govbus::tools {
 
 class DepartmentLink {
 public:
@@ -35,4 +36,4 @@ Result<std::unique_ptr<DepartmentLink>> make_http_link(const std::string& base, 
 // A SQLite exchange database: read govbus_outbox, insert into govbus_inbox.
 std::unique_ptr<DepartmentLink> make_exchange_db_link(const std::string& path);
 
-}  // namespace govbus::cli
+}  // namespace govbus::tools

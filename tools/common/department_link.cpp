@@ -1,4 +1,4 @@
-#include "tools/govbus/department_link.hpp"
+#include "tools/common/department_link.hpp"
 
 #include "bus/journal/sqlite.hpp"
 
@@ -13,7 +13,7 @@
 #include <chrono>
 #include <thread>
 
-namespace govbus::cli {
+namespace govbus::tools {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -177,7 +177,7 @@ Result<std::unique_ptr<DepartmentLink>> make_http_link(const std::string& base, 
     if (base.rfind("https://", 0) == 0) {
         rest = base.substr(8);
         if (tls.ca.empty() || tls.cert.empty() || tls.key.empty())
-            return make_problem("dept-sim.tls", "an https:// node needs --ca, --cert and --key");
+            return make_problem("link.tls", "an https:// node needs a CA file, a client certificate and its key (dept-sim: --ca, --cert, --key)");
         try {
             to.tls = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
             SSL_CTX_set_min_proto_version(to.tls->native_handle(), TLS1_2_VERSION);
@@ -186,12 +186,12 @@ Result<std::unique_ptr<DepartmentLink>> make_http_link(const std::string& base, 
             to.tls->use_private_key_file(tls.key, asio::ssl::context::pem);
             to.tls->set_verify_mode(asio::ssl::verify_peer);
         } catch (const std::exception& e) {
-            return make_problem("dept-sim.tls", std::string("cannot load the TLS files: ") + e.what());
+            return make_problem("link.tls", std::string("cannot load the TLS files: ") + e.what());
         }
     } else if (base.rfind("http://", 0) == 0) {
         rest = base.substr(7);
     } else {
-        return make_problem("dept-sim.url", "'" + base + "' is not an http:// or https:// URL");
+        return make_problem("link.url", "'" + base + "' is not an http:// or https:// URL");
     }
     rest = rest.substr(0, rest.find('/'));
     const auto colon = rest.rfind(':');
@@ -202,4 +202,4 @@ Result<std::unique_ptr<DepartmentLink>> make_http_link(const std::string& base, 
 
 std::unique_ptr<DepartmentLink> make_exchange_db_link(const std::string& path) { return std::make_unique<DbLink>(path); }
 
-}  // namespace govbus::cli
+}  // namespace govbus::tools
