@@ -267,6 +267,20 @@ class Endpoint:
         self.conn.close()
 
 
+def collect_results(endpoint, expected, timeout=90):
+    """case.result envelopes arriving at `endpoint` ({case number: envelope}),
+    until `expected` case numbers have one or `timeout` seconds pass."""
+    results, deadline = {}, time.time() + timeout
+    while len(results) < expected and time.time() < deadline:
+        try:
+            env, _ = endpoint.receive(timeout=5)
+        except Exception:
+            continue
+        if isinstance(env, dict) and env["header"]["type"] == "case.result":
+            results[env["header"]["caseNumber"]] = env
+    return results
+
+
 def case_apply(seq, region="510104", department="market", source="sc.portal"):
     created = now_rfc3339()
     return {

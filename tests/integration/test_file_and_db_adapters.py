@@ -16,7 +16,7 @@ import threading
 import time
 import unittest
 
-from govbus_harness import SOURCE, Topology, case_answer, case_apply, wait_until
+from govbus_harness import SOURCE, Topology, case_answer, case_apply, collect_results, wait_until
 
 CASES = 60
 
@@ -102,7 +102,6 @@ class FileAndDbAdapters(unittest.TestCase):
             market.start()
             civil.start()
             portal = topo.endpoint("province-510000", "sc.portal")
-            results = set()
             try:
                 # A bad file first: it ends in error/ with its reason, nothing else is disturbed.
                 with open(os.path.join(tmp, "market", "inbox", "broken.json.tmp"), "w") as f:
@@ -117,14 +116,7 @@ class FileAndDbAdapters(unittest.TestCase):
                     if i == CASES // 2:
                         topo.kill9("city-510100")
                         topo.start("city-510100")
-                deadline = time.time() + 90
-                while len(results) < CASES and time.time() < deadline:
-                    try:
-                        env, _ = portal.receive(timeout=5)
-                    except Exception:
-                        continue
-                    if env["header"]["type"] == "case.result":
-                        results.add(env["header"]["caseNumber"])
+                results = set(collect_results(portal, CASES))
                 self.assertEqual(results, set(sent), "results missing for %s" % sorted(set(sent) - results))
                 self.assertEqual(len(market.seen) + len(civil.seen), CASES)
                 print("file department: %d deliveries for %d cases; database department: %d rows for %d cases"

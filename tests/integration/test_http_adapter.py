@@ -16,7 +16,7 @@ import unittest
 import urllib.error
 import urllib.request
 
-from govbus_harness import SOURCE, Topology, case_answer, case_apply, free_port
+from govbus_harness import SOURCE, Topology, case_answer, case_apply, collect_results, free_port
 
 CASES = 40
 
@@ -154,14 +154,7 @@ class HttpAdapter(unittest.TestCase):
                     if i == CASES // 2:
                         topo.kill9("city-510100")
                         topo.start("city-510100")
-                results, deadline = set(), time.time() + 120
-                while len(results) < CASES and time.time() < deadline:
-                    try:
-                        env, _ = portal.receive(timeout=5)
-                    except Exception:
-                        continue
-                    if env["header"]["type"] == "case.result":
-                        results.add(env["header"]["caseNumber"])
+                results = set(collect_results(portal, CASES, timeout=120))
                 self.assertEqual(results, set(sent), "missing: %s" % sorted(set(sent) - results))
                 self.assertEqual(len(market.seen) + len(civil.seen), CASES)
                 self.assertTrue(all(n >= 2 for n in market.tries.values()), "every push was retried after its 503")

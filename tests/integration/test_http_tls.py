@@ -19,7 +19,7 @@ import unittest
 import urllib.error
 import urllib.request
 
-from govbus_harness import GOVBUSD, SOURCE, Topology, case_answer, case_apply, free_port, govbus_checked
+from govbus_harness import GOVBUSD, SOURCE, Topology, case_answer, case_apply, collect_results, free_port, govbus_checked
 
 CASES = 6
 
@@ -160,16 +160,9 @@ class HttpTls(unittest.TestCase):
                 apply = case_apply(900 + i, department="market" if i % 2 == 0 else "civil")
                 portal.send(topo.sign(apply, "sc.portal"))
                 sent.add(apply["header"]["caseNumber"])
-            results, deadline = {}, time.time() + 60
-            while len(results) < CASES and time.time() < deadline:
-                try:
-                    env, _ = portal.receive(timeout=5)
-                except Exception:
-                    continue
-                if env["header"]["type"] == "case.result":
-                    results[env["header"]["caseNumber"]] = env["security"]["signer"]
+            results = collect_results(portal, CASES, timeout=60)
             self.assertEqual(set(results), sent)
-            self.assertEqual(sorted(set(results.values())), ["cd.civil", "cd.market"])
+            self.assertEqual(sorted({env["security"]["signer"] for env in results.values()}), ["cd.civil", "cd.market"])
             # The department saw the node's certificate on every push.
             self.assertEqual(self.market.callers, {"node:city-510100"})
         finally:

@@ -14,7 +14,7 @@ import threading
 import time
 import unittest
 
-from govbus_harness import SOURCE, Topology, case_answer, case_apply, wait_until
+from govbus_harness import SOURCE, Topology, case_answer, case_apply, collect_results, wait_until
 from postgres_server import PostgresServer
 
 CASES = 30
@@ -85,14 +85,7 @@ class PostgresExchange(unittest.TestCase):
                         pg.stop()
                         time.sleep(0.5)
                         pg.start()
-                results, deadline = set(), time.time() + 90
-                while len(results) < CASES and time.time() < deadline:
-                    try:
-                        env, _ = portal.receive(timeout=5)
-                    except Exception:
-                        continue
-                    if env["header"]["type"] == "case.result":
-                        results.add(env["header"]["caseNumber"])
+                results = set(collect_results(portal, CASES))
                 self.assertEqual(results, set(sent), "results missing for %s" % sorted(set(sent) - results))
                 self.assertEqual(len(civil.seen), CASES)
 
