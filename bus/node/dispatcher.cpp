@@ -27,6 +27,21 @@ void Dispatcher::stop() {
     }
     cv_.notify_all();
     if (thread_.joinable()) thread_.join();
+    {
+        std::lock_guard lock(delivered_mutex_);
+        stopped_ = true;  // later callbacks record their own delivery
+    }
+    flush_delivered();
+}
+
+void Dispatcher::flush_delivered() {
+    std::vector<std::int64_t> ids;
+    {
+        std::lock_guard lock(delivered_mutex_);
+        ids.swap(delivered_);
+    }
+    if (ids.empty()) return;
+    if (auto s = journal_.delivered(ids); !s) GOVBUS_LOG(error, "journal: " << s.problem().to_string());
 }
 
 void Dispatcher::wake() {
@@ -57,6 +72,9 @@ void Dispatcher::run() {
 }
 
 void Dispatcher::pump(TimePoint now) {
+    // Before take_ready: a case's next message to a destination waits until
+    // the one before it is recorded as delivered.
+    flush_delivered();
     if (now - last_expiry_ >= kExpiryEvery) {
         last_expiry_ = now;
         auto expired = journal_.expire(now);
@@ -96,11 +114,19 @@ void Dispatcher::on_result(const OutboundMessage& m, const std::string& source, 
                            DeliveryResult r) {
     auto now = std::chrono::system_clock::now();
     switch (r.kind) {
-        case DeliveryResult::Kind::delivered:
-            if (auto s = journal_.delivered(id); !s) GOVBUS_LOG(error, "journal: " << s.problem().to_string());
+        case DeliveryResult::Kind::delivered: {
+            bool stopped = false;
+            {
+                std::lock_guard lock(delivered_mutex_);
+                stopped = stopped_;
+                if (!stopped) delivered_.push_back(id);
+            }
+            if (stopped)
+                if (auto s = journal_.delivered(id); !s) GOVBUS_LOG(error, "journal: " << s.problem().to_string());
             GOVBUS_LOG(debug, "delivered " << m.type << " " << m.message_id << " to " << m.destination);
             record("delivered", m, source, nullptr, accepted);
             break;
+        }
         case DeliveryResult::Kind::retry: {
             auto d = journal_.failed(id, r.reason, now);
             if (!d) {

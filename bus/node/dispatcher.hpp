@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace govbus {
 
@@ -37,6 +38,8 @@ private:
                    DeliveryResult r);
     void record(const std::string& event, const OutboundMessage& m, const std::string& source, const Problem* reason,
                 TimePoint accepted);
+    // Records the successful deliveries collected since the last pass, in one transaction.
+    void flush_delivered();
 
     Journal& journal_;
     AdapterFor adapter_for_;
@@ -48,6 +51,12 @@ private:
     bool stopping_ = false;
     std::thread thread_;
     TimePoint last_expiry_{};
+    // Successful deliveries not yet recorded: the adapters' callbacks collect
+    // them and the next pass records them together. After stop() they are
+    // recorded one by one as they come.
+    std::mutex delivered_mutex_;
+    std::vector<std::int64_t> delivered_;
+    bool stopped_ = false;
 };
 
 }  // namespace govbus
