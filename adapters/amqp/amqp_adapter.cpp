@@ -203,7 +203,7 @@ void AmqpAdapter::deliver(OutboundMessage message, DeliveryDone done) {
 }
 
 Result<std::unique_ptr<Adapter>> make_amqp_adapter(const AdapterConfig& config) {
-    auto options = read_options(config.options, config.config_dir);
+    auto options = read_options(config.options, config.config_dir, block_source(config));
     if (!options) return options.problems();
     return std::unique_ptr<Adapter>(std::make_unique<AmqpAdapter>(config, std::move(options).value()));
 }

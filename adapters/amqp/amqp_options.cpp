@@ -4,8 +4,8 @@
 
 namespace govbus::amqp {
 
-Result<AmqpOptions> read_options(const YAML::Node& options, const std::string& config_dir) {
-    ConfigReader reader("adapters.amqp");
+Result<AmqpOptions> read_options(const YAML::Node& options, const std::string& config_dir, const std::string& source) {
+    ConfigReader reader(source);
     const std::string path = "/adapters/amqp";
     AmqpOptions out;
     if (!options.IsDefined() || options.IsNull()) {

@@ -26,6 +26,8 @@ struct AmqpOptions {
 };
 
 // Reads the options block; relative file names are resolved against `config_dir`.
-Result<AmqpOptions> read_options(const YAML::Node& options, const std::string& config_dir);
+// Problems name `source` (the node configuration) with the line of the key.
+Result<AmqpOptions> read_options(const YAML::Node& options, const std::string& config_dir,
+                                 const std::string& source = "adapters.amqp");
 
 }  // namespace govbus::amqp

@@ -111,7 +111,8 @@ void ExchangeDbAdapter::deliver(OutboundMessage m, DeliveryDone done) {
 }
 
 Result<std::unique_ptr<Adapter>> make_exchange_db_adapter(const AdapterConfig& config) {
-    ConfigReader reader("adapters.exchange-db");
+    ConfigReader reader(registry_source(config));  // the endpoints' options
+    ConfigReader block(block_source(config));       // the adapter's own block
     std::vector<std::pair<std::string, std::unique_ptr<ExchangeStore>>> tables;
     for (const auto& peer : config.peers) {
         if (peer.destination.rfind("endpoint:", 0) != 0) continue;
@@ -136,11 +137,13 @@ Result<std::unique_ptr<Adapter>> make_exchange_db_adapter(const AdapterConfig& c
     }
     const YAML::Node& n = config.options;
     long long poll_ms = 200, batch = 50;
-    if (n.IsDefined() && !n.IsNull() && reader.expect_map(n, "/adapters/exchange-db", {"poll_ms", "batch"})) {
-        poll_ms = reader.integer_or(n, "poll_ms", "/adapters/exchange-db", 200, 10, 600000);
-        batch = reader.integer_or(n, "batch", "/adapters/exchange-db", 50, 1, 10000);
+    if (n.IsDefined() && !n.IsNull() && block.expect_map(n, "/adapters/exchange-db", {"poll_ms", "batch"})) {
+        poll_ms = block.integer_or(n, "poll_ms", "/adapters/exchange-db", 200, 10, 600000);
+        batch = block.integer_or(n, "batch", "/adapters/exchange-db", 50, 1, 10000);
     }
-    if (!reader.ok()) return reader.problems();
+    Problems problems = reader.problems();
+    problems.insert(problems.end(), block.problems().begin(), block.problems().end());
+    if (!problems.empty()) return problems;
     return std::unique_ptr<Adapter>(std::make_unique<ExchangeDbAdapter>(
         std::move(tables), std::chrono::milliseconds(poll_ms), static_cast<int>(batch)));
 }

@@ -1,6 +1,7 @@
 #include "adapters/file/file_adapter.hpp"
 
 #include "bus/core/log.hpp"
+#include "bus/node/adapter_options.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -162,27 +163,33 @@ void FileAdapter::deliver(OutboundMessage m, DeliveryDone done) {
 }
 
 Result<std::unique_ptr<Adapter>> make_file_adapter(const AdapterConfig& config) {
+    ConfigReader registry(registry_source(config));  // the endpoints' options
+    ConfigReader block(block_source(config));        // the adapter's own block
     std::vector<Drop> drops;
-    auto absolute = [&](const std::string& p) {
-        fs::path path(p);
-        return path.is_relative() ? (fs::path(config.config_dir) / path).string() : p;
-    };
     for (const auto& peer : config.peers) {
         if (peer.destination.rfind("endpoint:", 0) != 0) continue;
         const std::string id = peer.destination.substr(9);
-        if (!peer.options || !peer.options["inbox"] || !peer.options["outbox"])
-            return make_problem("config.invalid", "endpoint '" + id + "' uses the file adapter: its options need inbox "
-                                                                      "and outbox directories");
-        drops.push_back({id, absolute(peer.options["inbox"].as<std::string>()),
-                         absolute(peer.options["outbox"].as<std::string>())});
+        const std::string path = "/endpoints/" + id + "/options";
+        if (!peer.options.IsDefined() || peer.options.IsNull()) {
+            registry.error(peer.options, path, "the file adapter needs options: {inbox: DIR, outbox: DIR}");
+            continue;
+        }
+        if (!registry.expect_map(peer.options, path, {"inbox", "outbox"})) continue;
+        auto inbox = registry.text(peer.options, "inbox", path, true);
+        auto outbox = registry.text(peer.options, "outbox", path, true);
+        if (inbox && outbox)
+            drops.push_back({id, resolve_config_path(*inbox, config.config_dir), resolve_config_path(*outbox, config.config_dir)});
     }
-    std::size_t max_bytes = 10u << 20;
-    long scan_ms = 200;
-    if (config.options && config.options.IsMap()) {
-        if (config.options["max_bytes"]) max_bytes = config.options["max_bytes"].as<std::size_t>();
-        if (config.options["scan_ms"]) scan_ms = config.options["scan_ms"].as<long>();
+    long long max_bytes = 10 << 20, scan_ms = 200;
+    const YAML::Node& n = config.options;
+    if (n.IsDefined() && !n.IsNull() && block.expect_map(n, "/adapters/file", {"max_bytes", "scan_ms"})) {
+        max_bytes = block.integer_or(n, "max_bytes", "/adapters/file", 10 << 20, 1024, 1LL << 30);
+        scan_ms = block.integer_or(n, "scan_ms", "/adapters/file", 200, 10, 600000);
     }
-    return std::unique_ptr<Adapter>(std::make_unique<FileAdapter>(std::move(drops), max_bytes,
+    Problems problems = registry.problems();
+    problems.insert(problems.end(), block.problems().begin(), block.problems().end());
+    if (!problems.empty()) return problems;
+    return std::unique_ptr<Adapter>(std::make_unique<FileAdapter>(std::move(drops), static_cast<std::size_t>(max_bytes),
                                                                   std::chrono::milliseconds(scan_ms)));
 }
 

@@ -314,7 +314,7 @@ bool HttpAdapter::acknowledge(const std::string& endpoint, const std::string& de
 }
 
 Result<std::unique_ptr<Adapter>> make_http_adapter(const AdapterConfig& config) {
-    ConfigReader reader("adapters.http");
+    ConfigReader reader(block_source(config));
     const std::string path = "/adapters/http";
     const YAML::Node& n = config.options;
     HttpOptions o;

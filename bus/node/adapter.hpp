@@ -73,6 +73,8 @@ struct AdapterConfig {
     YAML::Node options;              // the adapter's block in the node configuration
     std::vector<PeerAddress> peers;  // every destination this adapter instance serves
     std::string config_dir;          // directory of the node configuration, for relative paths
+    std::string config_file;         // the node configuration, named in problems about `options`
+    std::string registry_file;       // the endpoint registry, named in problems about a peer's options
 };
 
 // An adapter is start, stop, capacity and deliver (STYLE.md practice 3).
@@ -105,7 +107,8 @@ std::vector<std::string> adapter_names();
 // The node reads interface_version before anything else and refuses a
 // library built against another version of this interface. The version goes
 // up with every change to this header that a plug-in could notice.
-inline constexpr int kAdapterInterfaceVersion = 1;
+// 2: AdapterConfig names the configuration and registry files.
+inline constexpr int kAdapterInterfaceVersion = 2;
 
 struct AdapterPlugin {
     int interface_version;  // kAdapterInterfaceVersion as the plug-in saw it; must stay the first member

@@ -3,6 +3,7 @@
 // `plain: true`, never neither (DESIGN.md "Security").
 #pragma once
 
+#include "bus/node/adapter.hpp"
 #include "bus/node/config_reader.hpp"
 
 #include <optional>
@@ -24,6 +25,16 @@ struct TransportSecurity {
 
 // A file named in a configuration, relative to the configuration's directory.
 std::string resolve_config_path(const std::string& file, const std::string& config_dir);
+
+// What problems about an adapter block name as their file: the node
+// configuration, or "adapters.<name>" when the config does not say.
+inline std::string block_source(const AdapterConfig& config) {
+    return config.config_file.empty() ? "adapters." + config.name : config.config_file;
+}
+// Likewise for the endpoint options of its peers: the endpoint registry.
+inline std::string registry_source(const AdapterConfig& config) {
+    return config.registry_file.empty() ? "endpoints" : config.registry_file;
+}
 
 // "host:port"; the host may be a bracketed IPv6 literal ("[::1]:5672").
 bool split_host_port(const std::string& text, std::string& host, std::string& port);

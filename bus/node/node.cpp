@@ -6,6 +6,7 @@
 #include "bus/node/dispatcher.hpp"
 #include "bus/node/endpoint_registry.hpp"
 #include "bus/node/intake.hpp"
+#include "bus/node/node_check.hpp"
 #include "bus/node/query_desk.hpp"
 #include "bus/node/share_catalogue.hpp"
 #include "bus/node/translating_adapter.hpp"
@@ -161,36 +162,14 @@ Status Node::Impl::start() {
 }
 
 Status Node::Impl::start_adapters() {
-    auto endpoints = snapshot().endpoints;
-    for (const auto& kv : config_.adapters) {
-        AdapterConfig ac;
-        ac.name = kv.first.as<std::string>();
-        ac.node_id = config_.id;
-        ac.options = kv.second;
-        ac.config_dir = config_.dir;
-        if (kv.second.IsMap() && kv.second["library"]) {
-            std::filesystem::path lib = kv.second["library"].as<std::string>();
-            if (lib.is_relative()) lib = std::filesystem::path(config_.dir) / lib;
-            if (auto st = load_adapter_plugin(lib.string()); !st) return st;
-        }
-        for (const auto& [id, e] : endpoints->all())
-            if (e.adapter == ac.name) ac.peers.push_back({"endpoint:" + id, e.url, e.options});
-        // Nodes always talk AMQP to each other.
-        if (ac.name == "amqp") {
-            if (!config_.parent.id.empty())
-                ac.peers.push_back({"node:" + config_.parent.id, config_.parent.url, YAML::Node()});
-            for (const auto& c : config_.children) ac.peers.push_back({"node:" + c.id, c.url, YAML::Node()});
-        }
+    auto configs = adapter_configs(config_, *snapshot().endpoints);
+    if (!configs) return configs.problems();
+    for (const auto& ac : *configs) {
         auto adapter = make_adapter(ac);
         if (!adapter) return adapter.problems();
         if (auto st = (*adapter)->start(owner_); !st) return st;
         adapters_.emplace(ac.name, std::move(adapter.value()));
     }
-    for (const auto& [id, e] : endpoints->all())
-        if (!adapters_.count(e.adapter))
-            return make_problem("config.adapter_missing", "endpoint '" + id + "' uses adapter '" + e.adapter +
-                                                              "', which has no block under 'adapters' in " +
-                                                              config_.file);
     return ok_status();
 }
 

@@ -192,7 +192,7 @@ class HttpTls(unittest.TestCase):
         status, doc, _ = request(self.base + "/v1/endpoints/cd.civil/messages", market)
         self.assertEqual((status, json.loads(doc)["code"]), (403, "auth.identity_mismatch"))
 
-    def test_a_plain_url_beside_tls_is_refused_at_start(self):
+    def test_a_plain_url_beside_tls_is_refused_by_check_and_at_start(self):
         with open(self.registry, encoding="utf-8") as f:
             text = f.read().replace("url: https://", "url: http://")
         registry = os.path.join(self.tmp, "plain-url.yaml")
@@ -205,10 +205,12 @@ class HttpTls(unittest.TestCase):
         path = os.path.join(self.tmp, "plain-url-node.yaml")
         with open(path, "w", encoding="utf-8") as f:
             f.write(config)
-        p = subprocess.run([GOVBUSD, "--config", path], capture_output=True, timeout=30)
-        self.assertNotEqual(p.returncode, 0)
-        self.assertIn("endpoint 'cd.market'", p.stderr.decode() + p.stdout.decode())
-        self.assertIn("give an https:// url", p.stderr.decode() + p.stdout.decode())
+        # govbusd --check finds it without starting anything; a start refuses it too.
+        for args in (["--check"], []):
+            p = subprocess.run([GOVBUSD, "--config", path] + args, capture_output=True, timeout=30)
+            self.assertEqual(p.returncode, 1, args)
+            self.assertIn("endpoint 'cd.market'", p.stderr.decode(), args)
+            self.assertIn("give an https:// url", p.stderr.decode(), args)
 
 
 if __name__ == "__main__":

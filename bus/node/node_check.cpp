@@ -1,0 +1,71 @@
+#include "bus/node/node_check.hpp"
+
+#include "bus/node/share_catalogue.hpp"
+#include "bus/node/translation.hpp"
+#include "bus/router/route_table.hpp"
+
+#include <filesystem>
+
+namespace govbus {
+
+Result<std::vector<AdapterConfig>> adapter_configs(const NodeConfig& config, const EndpointRegistry& endpoints) {
+    std::vector<AdapterConfig> out;
+    for (const auto& kv : config.adapters) {
+        AdapterConfig ac;
+        ac.name = kv.first.as<std::string>();
+        ac.node_id = config.id;
+        ac.options = kv.second;
+        ac.config_dir = config.dir;
+        ac.config_file = config.file;
+        ac.registry_file = config.endpoints;
+        if (kv.second.IsMap() && kv.second["library"]) {
+            std::filesystem::path lib = kv.second["library"].as<std::string>();
+            if (lib.is_relative()) lib = std::filesystem::path(config.dir) / lib;
+            if (auto st = load_adapter_plugin(lib.string()); !st) return st.problems();
+        }
+        for (const auto& [id, e] : endpoints.all())
+            if (e.adapter == ac.name) ac.peers.push_back({"endpoint:" + id, e.url, e.options});
+        // Nodes always talk AMQP to each other.
+        if (ac.name == "amqp") {
+            if (!config.parent.id.empty())
+                ac.peers.push_back({"node:" + config.parent.id, config.parent.url, YAML::Node()});
+            for (const auto& c : config.children) ac.peers.push_back({"node:" + c.id, c.url, YAML::Node()});
+        }
+        out.push_back(std::move(ac));
+    }
+    for (const auto& [id, e] : endpoints.all()) {
+        bool served = false;
+        for (const auto& ac : out) served = served || ac.name == e.adapter;
+        if (!served)
+            return make_problem("config.adapter_missing", "endpoint '" + id + "' uses adapter '" + e.adapter +
+                                                              "', which has no block under 'adapters' in " + config.file);
+    }
+    return out;
+}
+
+Status check_node_config(const NodeConfig& config) {
+    Problems problems;
+    auto keep = [&problems](const Problems& found) { problems.insert(problems.end(), found.begin(), found.end()); };
+    if (auto routes = router::RouteTable::load(config.routes); !routes) keep(routes.problems());
+    if (!config.catalogue.empty())
+        if (auto catalogue = ShareCatalogue::load(config.catalogue); !catalogue) keep(catalogue.problems());
+    auto endpoints = EndpointRegistry::load(config.endpoints);
+    if (!endpoints) {
+        keep(endpoints.problems());
+        return problems;
+    }
+    for (const auto& [id, e] : endpoints->all())
+        if (!e.translate.empty())
+            if (auto t = Translation::load(e.translate); !t) keep(t.problems());
+    auto configs = adapter_configs(config, *endpoints);
+    if (!configs) {
+        keep(configs.problems());
+        return problems;
+    }
+    for (const auto& ac : *configs)
+        if (auto adapter = make_adapter(ac); !adapter) keep(adapter.problems());
+    if (!problems.empty()) return problems;
+    return ok_status();
+}
+
+}  // namespace govbus
