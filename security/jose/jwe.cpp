@@ -210,9 +210,10 @@ Result<std::string> decrypt_json_payload(std::string_view text, EVP_PKEY* recipi
     if (!plain) return decrypt_failed(plain.problem().message);
     auto payload = parse_untrusted_json(*plain, "security.decrypt_failed");
     if (!payload) return decrypt_failed("the plaintext is not JSON");
-    env["payload"] = std::move(payload.value());
+    // Before the payload goes in: adding a member may move the others, and `sec` with them.
     sec->as_object().erase("encrypted");
     sec->as_object().erase("recipient");
+    env["payload"] = std::move(payload.value());
     return json::serialize(env);
 }
 
