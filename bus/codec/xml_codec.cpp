@@ -101,7 +101,8 @@ bool has_errors(const Problems& ps) {
 }  // namespace
 
 XmlCodec::XmlCodec(const SchemaSet& schemas, XmlLimits limits)
-    : schemas_(schemas), limits_(limits), grammars_(schemas), parsers_(limits, grammars_.get()) {}
+    : schemas_(schemas), limits_(limits), grammars_(schemas), parsers_(limits, grammars_.get()),
+      plain_parsers_(limits, nullptr) {}
 
 Result<Envelope> XmlCodec::decode(std::string_view bytes) const {
     ParsedXml parsed = read_xml(bytes, parsers_);

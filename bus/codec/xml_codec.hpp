@@ -29,7 +29,8 @@ private:
     const SchemaSet& schemas_;
     XmlLimits limits_;
     GrammarPool grammars_;
-    mutable ParserShelf parsers_;  // after grammars_: its parsers hold the pool
+    mutable ParserShelf parsers_;        // after grammars_: its parsers hold the pool
+    mutable ParserShelf plain_parsers_;  // without validation, for with_hop
 };
 
 }  // namespace govbus::codec

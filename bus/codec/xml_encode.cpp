@@ -117,7 +117,7 @@ std::string XmlCodec::with_hop(std::string_view original, const Hop& hop) const 
     // Parsed without validation (decode() already validated it); the DOM keeps
     // every other node as it was, so the sender's signature over header and
     // payload still verifies after the hop is added.
-    ParsedXml parsed = read_xml(original, limits_, nullptr);
+    ParsedXml parsed = read_xml(original, plain_parsers_);
     DOMDocument* doc = parsed.document();
     DOMElement* root = doc ? doc->getDocumentElement() : nullptr;
     if (!root) throw std::invalid_argument("with_hop: the message is not well-formed XML");
