@@ -20,8 +20,12 @@ ExchangeDbAdapter::~ExchangeDbAdapter() { stop(); }
 
 Status ExchangeDbAdapter::start(AdapterHost& host) {
     host_ = &host;
-    for (auto& t : tables_)
-        if (auto st = t->store->open(); !st) return st;
+    // A department's database that is down does not keep the node from
+    // starting: its table is opened at the next poll or delivery that finds it up.
+    for (auto& t : tables_) {
+        std::lock_guard lock(t->mutex);
+        (void)ensure_open(*t);
+    }
     thread_ = std::thread([this] { run(); });
     GOVBUS_LOG(info, "exchange-db: polling " << tables_.size() << " database(s)");
     return ok_status();
@@ -35,6 +39,21 @@ void ExchangeDbAdapter::stop() {
     }
     cv_.notify_all();
     if (thread_.joinable()) thread_.join();
+}
+
+Status ExchangeDbAdapter::ensure_open(Table& t) {
+    if (t.open) return ok_status();
+    auto st = t.store->open();
+    if (st) {
+        t.open = true;
+        if (t.warned) GOVBUS_LOG(info, "exchange-db: " << t.store->name() << " for " << t.endpoint << " is reachable again");
+        t.warned = false;
+    } else if (!t.warned) {
+        t.warned = true;
+        GOVBUS_LOG(warn, "exchange-db: " << st.problem().message << "; " << t.endpoint
+                                         << " waits until it can be opened (tried again every poll)");
+    }
+    return st;
 }
 
 void ExchangeDbAdapter::run() {
@@ -54,6 +73,7 @@ void ExchangeDbAdapter::poll(Table& t) {
     std::vector<InboxRow> rows;
     {
         std::lock_guard lock(t.mutex);
+        if (!ensure_open(t)) return;
         auto found = t.store->waiting(static_cast<std::size_t>(batch_) + t.in_flight.size());
         if (!found) {
             GOVBUS_LOG(warn, "exchange-db: " << found.problem().message);
@@ -101,7 +121,8 @@ void ExchangeDbAdapter::deliver(OutboundMessage m, DeliveryDone done) {
     {
         // A retried delivery inserts nothing twice: the message id is unique.
         std::lock_guard lock(table->mutex);
-        written = table->store->write(m);
+        written = ensure_open(*table);
+        if (written) written = table->store->write(m);
     }
     if (!written) {
         done({DeliveryResult::Kind::retry, written.problem()});

@@ -24,6 +24,8 @@ struct Table {
     std::unique_ptr<ExchangeStore> store;
     std::mutex mutex;      // one connection, used by the poller, verdicts and deliveries
     std::set<std::int64_t> in_flight;
+    bool open = false;     // tables reachable; until then each poll and delivery tries again
+    bool warned = false;   // the node log has said it is not reachable
 };
 
 class ExchangeDbAdapter : public Adapter {
@@ -41,6 +43,8 @@ private:
     void run();
     void poll(Table& t);
     void verdict(Table& t, std::int64_t seq, const Status& st);
+    // Opens the table's database when it is not open yet; call with t.mutex held.
+    Status ensure_open(Table& t);
 
     std::vector<std::unique_ptr<Table>> tables_;
     std::chrono::milliseconds poll_every_;

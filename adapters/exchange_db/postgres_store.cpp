@@ -65,6 +65,7 @@ public:
     }
 
     Status open() override {
+        if (conn_) PQfinish(conn_);
         conn_ = PQconnectdb(conninfo_.c_str());
         if (auto st = connected("exchange_db.open"); !st) return st;
         return command("exchange_db.open", kPostgresTablesSql, {});

@@ -1,8 +1,9 @@
 """A department that exchanges through tables in its own PostgreSQL
 (adapters/exchange_db, backend postgresql): a real server started for the
 test, the department reading govbus_outbox and writing govbus_inbox with the
-psql CLI. Cases reach it and its results come back across a `kill -9` of the
-node and a restart of the database; a row that is not an envelope is marked
+psql CLI. The node starts while the database is down; cases reach the
+department and its results come back across a `kill -9` of the node and a
+restart of the database; a row that is not an envelope is marked
 rejected with its reason; nothing is taken twice."""
 
 import json
@@ -65,7 +66,11 @@ class PostgresExchange(unittest.TestCase):
             f.write(text)
         with Topology(endpoints={"city-510100": registry},
                       adapters={"city-510100": ["exchange-db: { poll_ms: 50 }"]}) as topo:
+            # The department's database is down when the node starts: the node
+            # starts anyway and opens the tables once the database is back.
+            pg.stop()
             topo.start_all()
+            pg.start()
             # The adapter created the tables; a row that is no envelope comes first.
             wait_until(lambda: pg.psql("SELECT to_regclass('govbus_inbox') IS NOT NULL;") == [["t"]], 15, "the tables")
             pg.psql("INSERT INTO govbus_inbox (body) VALUES (:'body');", body='{"header": ')
