@@ -63,19 +63,57 @@ std::unique_ptr<asio::ssl::context> tls_context(const TlsFiles& files, bool serv
     return ctx;
 }
 
-// One outbound POST with a deadline; its outcome goes to `done` once. Over
-// HTTPS the node shows its certificate and checks the department's against
-// the URL's host name.
+}  // namespace
+
+// Connections to departments kept open between pushes (HTTP/1.1 keep-alive),
+// by scheme, host and port; at most max_in_flight idle ones each.
+struct HttpAdapter::Connections {
+    std::mutex mutex;
+    std::map<std::string, std::vector<std::unique_ptr<beast::tcp_stream>>> plain;
+    std::map<std::string, std::vector<std::unique_ptr<TlsStream>>> tls;
+    std::size_t keep = 8;
+
+    template <class Stream>
+    auto& idle() {
+        if constexpr (std::is_same_v<Stream, TlsStream>) return tls;
+        else return plain;
+    }
+    template <class Stream>
+    std::unique_ptr<Stream> take(const std::string& key) {
+        std::lock_guard lock(mutex);
+        auto& list = idle<Stream>()[key];
+        if (list.empty()) return nullptr;
+        auto s = std::move(list.back());
+        list.pop_back();
+        return s;
+    }
+    template <class Stream>
+    void give_back(const std::string& key, std::unique_ptr<Stream> s) {
+        std::lock_guard lock(mutex);
+        auto& list = idle<Stream>()[key];
+        if (list.size() < keep) list.push_back(std::move(s));
+    }
+};
+
+namespace {
+
+// One outbound POST with a deadline; its outcome goes to `done` once. It
+// takes an idle connection to the department when there is one and gives it
+// back after a complete keep-alive answer; a kept connection the department
+// has closed meanwhile costs one more try on a new connection. Over HTTPS
+// the node shows its certificate and checks the department's against the
+// URL's host name.
 template <class Stream>
 class PushRequest : public std::enable_shared_from_this<PushRequest<Stream>> {
     static constexpr bool tls = std::is_same_v<Stream, TlsStream>;
 
 public:
     template <class... StreamArgs>
-    PushRequest(asio::io_context& io, Url url, OutboundMessage m, std::chrono::milliseconds timeout,
-                std::function<void(DeliveryResult)> done, StreamArgs&&... stream_args)
-        : resolver_(io), stream_(io, std::forward<StreamArgs>(stream_args)...), url_(std::move(url)), timeout_(timeout),
-          done_(std::move(done)) {
+    PushRequest(asio::io_context& io, HttpAdapter::Connections& connections, Url url, OutboundMessage m,
+                std::chrono::milliseconds timeout, std::function<void(DeliveryResult)> done, StreamArgs&&... stream_args)
+        : resolver_(io), connections_(connections), url_(std::move(url)), key_(url_.host + ":" + url_.port),
+          timeout_(timeout), done_(std::move(done)) {
+        fresh_ = [&io, stream_args...] { return std::make_unique<Stream>(io, stream_args...); };
         req_.method(bhttp::verb::post);
         req_.target(url_.target);
         req_.set(bhttp::field::host, url_.host);
@@ -87,19 +125,30 @@ public:
     }
 
     void run() {
+        if ((stream_ = connections_.take<Stream>(key_))) {
+            reused_ = true;
+            return exchange();
+        }
+        connect();
+    }
+
+private:
+    void connect() {
+        reused_ = false;
+        stream_ = fresh_();
         if constexpr (tls) {
             // SNI, and the name the department's certificate must carry.
-            if (!SSL_set_tlsext_host_name(stream_.native_handle(), url_.host.c_str()))
+            if (!SSL_set_tlsext_host_name(stream_->native_handle(), url_.host.c_str()))
                 return finish(beast::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()));
-            stream_.set_verify_callback(asio::ssl::host_name_verification(url_.host));
+            stream_->set_verify_callback(asio::ssl::host_name_verification(url_.host));
         }
-        beast::get_lowest_layer(stream_).expires_after(timeout_);
+        beast::get_lowest_layer(*stream_).expires_after(timeout_);
         resolver_.async_resolve(url_.host, url_.port, [self = this->shared_from_this()](beast::error_code ec, tcp::resolver::results_type r) {
             if (ec) return self->finish(ec);
-            beast::get_lowest_layer(self->stream_).async_connect(r, [self](beast::error_code ec, const tcp::endpoint&) {
+            beast::get_lowest_layer(*self->stream_).async_connect(r, [self](beast::error_code ec, const tcp::endpoint&) {
                 if (ec) return self->finish(ec);
                 if constexpr (tls)
-                    self->stream_.async_handshake(asio::ssl::stream_base::client, [self](beast::error_code ec) {
+                    self->stream_->async_handshake(asio::ssl::stream_base::client, [self](beast::error_code ec) {
                         if (ec) return self->finish(ec);
                         self->exchange();
                     });
@@ -109,18 +158,28 @@ public:
         });
     }
 
-private:
     void exchange() {
-        bhttp::async_write(stream_, req_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+        beast::get_lowest_layer(*stream_).expires_after(timeout_);
+        bhttp::async_write(*stream_, req_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
             if (ec) return self->finish(ec);
-            bhttp::async_read(self->stream_, self->buffer_, self->res_,
+            bhttp::async_read(*self->stream_, self->buffer_, self->res_,
                               [self](beast::error_code ec, std::size_t) { self->finish(ec); });
         });
     }
 
     void finish(beast::error_code ec) {
-        beast::error_code ignored;
-        beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+        if (ec && reused_ && ec != beast::error::timeout) {
+            // The department closed the kept connection: once more on a new one.
+            buffer_.clear();
+            res_ = {};
+            return connect();
+        }
+        if (!ec && res_.keep_alive()) {
+            connections_.give_back(key_, std::move(stream_));
+        } else if (stream_) {
+            beast::error_code ignored;
+            beast::get_lowest_layer(*stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+        }
         DeliveryResult r;
         if (ec == beast::error::timeout) {
             r = {DeliveryResult::Kind::retry, make_problem("http.timeout", "no answer within " +
@@ -140,8 +199,12 @@ private:
     }
 
     tcp::resolver resolver_;
-    Stream stream_;
+    HttpAdapter::Connections& connections_;
+    std::function<std::unique_ptr<Stream>()> fresh_;
+    std::unique_ptr<Stream> stream_;
+    bool reused_ = false;
     Url url_;
+    std::string key_;
     std::chrono::milliseconds timeout_;
     std::function<void(DeliveryResult)> done_;
     bhttp::request<bhttp::string_body> req_;
@@ -153,7 +216,8 @@ private:
 
 HttpAdapter::HttpAdapter(HttpOptions options, std::map<std::string, std::string> push_urls,
                          std::vector<std::string> pollers)
-    : options_(std::move(options)), push_urls_(std::move(push_urls)) {
+    : options_(std::move(options)), push_urls_(std::move(push_urls)), connections_(std::make_unique<Connections>()) {
+    connections_->keep = options_.max_in_flight;
     for (const auto& p : pollers) queues_[p];
 }
 
@@ -190,6 +254,7 @@ void HttpAdapter::stop() {
     io_.stop();
     for (auto& t : threads_) t.join();
     threads_.clear();
+    connections_ = std::make_unique<Connections>();  // the kept connections close before io_ goes
 }
 
 bool HttpAdapter::polls(const std::string& endpoint) const { return queues_.count(endpoint) > 0; }
@@ -236,12 +301,12 @@ void HttpAdapter::push(OutboundMessage m, DeliveryDone done, const std::string& 
         host_->wake("endpoint:" + id);
     };
     if (url->https)
-        std::make_shared<PushRequest<TlsStream>>(io_, std::move(*url), std::move(m), options_.timeout, std::move(finish),
-                                                 *client_tls_)
+        std::make_shared<PushRequest<TlsStream>>(io_, *connections_, std::move(*url), std::move(m), options_.timeout,
+                                                 std::move(finish), std::ref(*client_tls_))
             ->run();
     else
-        std::make_shared<PushRequest<beast::tcp_stream>>(io_, std::move(*url), std::move(m), options_.timeout,
-                                                         std::move(finish))
+        std::make_shared<PushRequest<beast::tcp_stream>>(io_, *connections_, std::move(*url), std::move(m),
+                                                         options_.timeout, std::move(finish))
             ->run();
 }
 

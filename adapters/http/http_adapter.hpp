@@ -67,6 +67,8 @@ public:
     // Set when the adapter speaks HTTPS: the server's and the push client's contexts.
     boost::asio::ssl::context* server_tls() { return server_tls_.get(); }
 
+    struct Connections;  // kept-alive push connections (http_adapter.cpp)
+
 private:
     struct Parked;
     void offer(const std::string& endpoint);
@@ -85,6 +87,7 @@ private:
     std::map<std::string, std::deque<std::shared_ptr<Waiting>>> queues_;      // poll mode, by endpoint
     std::map<std::string, std::deque<std::shared_ptr<Parked>>> parked_;       // long polls waiting, by endpoint
     std::map<std::string, std::size_t> pushing_;                              // push mode: requests in flight
+    std::unique_ptr<Connections> connections_;
 };
 
 Result<std::unique_ptr<Adapter>> make_http_adapter(const AdapterConfig& config);

@@ -54,6 +54,8 @@ class HttpsDepartment(http.server.ThreadingHTTPServer):
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive: the node reuses its TLS connections
+
             def log_message(self, *a):
                 pass
 
@@ -61,6 +63,7 @@ class HttpsDepartment(http.server.ThreadingHTTPServer):
                 cn = dict(x[0] for x in self.connection.getpeercert()["subject"])["commonName"]
                 case = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 self.send_response(200)
+                self.send_header("Content-Length", "0")
                 self.end_headers()
                 with outer.lock:
                     outer.callers.add(cn)
