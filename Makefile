@@ -23,11 +23,12 @@ test: build
 demo: build
 	$(BUILD)/tools/govbus/govbus demo
 
-# Unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer: the
+# unit tests, and the integration tests with sanitized govbusd and govbus.
 sanitize: bootstrap
 	cmake -S . -B build-asan -DGOVBUS_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	cmake --build build-asan -j $(JOBS)
-	cd build-asan && ctest --output-on-failure -j $(JOBS) -L unit
+	cd build-asan && ctest --output-on-failure -j $(JOBS)
 
 clean:
 	rm -rf $(BUILD) build-asan
