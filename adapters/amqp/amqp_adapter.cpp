@@ -8,9 +8,11 @@
 #include <proton/listen_handler.hpp>
 #include <proton/ssl.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <future>
 
 namespace govbus::amqp {
@@ -21,6 +23,8 @@ constexpr auto kListenTimeout = std::chrono::seconds(10);
 // A finished connection's handler is kept this long before it is dropped,
 // so no thread can still be returning from its last callback.
 constexpr auto kReapAfter = std::chrono::seconds(2);
+// How long stop() waits for the connections it closed to finish.
+constexpr auto kCloseGrace = std::chrono::seconds(3);
 // Both sides send a frame at least this often (AMQP 1.0 §2.4.5), so a peer
 // that vanished without closing its socket is noticed and its deliveries retried.
 const proton::duration kIdleTimeout(30000);
@@ -173,8 +177,25 @@ void AmqpAdapter::stop() {
     if (stopped_) return;
     stopped_ = true;
     for (auto& d : dialers_) d->stop();
-    // Closing the container closes every connection: their handlers hand
-    // back each delivery in flight as a retry.
+    // The connections are closed one by one first, each on its own thread,
+    // and given a moment to finish: Proton 0.37's container stop, which
+    // disconnects everything at once, now and then never returns when a
+    // peer drops its socket during that disconnect (docs/operator.md).
+    std::size_t closing = 0;
+    {
+        std::lock_guard lock(connections_mutex_);
+        for (auto& c : connections_)
+            if (!c->finished() && c->close_from_outside()) ++closing;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + kCloseGrace;
+    while (closing > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        std::lock_guard lock(connections_mutex_);
+        closing = static_cast<std::size_t>(std::count_if(connections_.begin(), connections_.end(),
+                                                         [](const auto& c) { return !c->finished(); }));
+    }
+    // Closing the container closes whatever is left: the connections'
+    // handlers hand back each delivery in flight as a retry.
     container_.stop();
     if (thread_.joinable()) thread_.join();
     // Normally empty by now; left only if the container ended abnormally.

@@ -61,7 +61,12 @@ AmqpConnection::AmqpConnection(AdapterContext& context, std::string destination,
                                std::function<void(bool opened)> on_closed)
     : context_(context), dialled_(true), destination_(std::move(destination)), on_closed_(std::move(on_closed)) {}
 
+bool AmqpConnection::close_from_outside() {
+    return mailbox_->post([this] { connection_.close(); });
+}
+
 void AmqpConnection::on_connection_open(proton::connection& c) {
+    connection_ = c;
     mailbox_->open(c.work_queue());
     opened_ = true;
     if (dialled_) {

@@ -19,6 +19,7 @@
 #include "bus/node/adapter.hpp"
 
 #include <proton/delivery.hpp>
+#include <proton/connection.hpp>
 #include <proton/messaging_handler.hpp>
 #include <proton/receiver.hpp>
 #include <proton/sender.hpp>
@@ -58,6 +59,9 @@ public:
     // True once the transport has closed; the object may then be dropped
     // (no event or posted work can reach it any more).
     bool finished() const { return finished_; }
+    // From any thread: closes the connection on its own thread (AMQP close,
+    // then the transport). False when it is not open or already gone.
+    bool close_from_outside();
     std::chrono::steady_clock::time_point finished_at() const { return finished_at_; }
 
     // proton::messaging_handler
@@ -94,6 +98,7 @@ private:
     bool opened_ = false;
 
     // Connection-thread state.
+    proton::connection connection_;
     proton::sender own_sender_;                     // dialled: our link to govbus/in
     std::map<std::uint64_t, proton::sender> senders_;  // book link id -> link
     std::map<proton::sender, std::uint64_t> link_ids_;
