@@ -23,12 +23,13 @@ test: build
 demo: build
 	$(BUILD)/tools/govbus/govbus demo
 
-# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer: the
-# unit tests, and the integration tests with sanitized govbusd and govbus.
+# Unit tests under AddressSanitizer and UndefinedBehaviorSanitizer. The
+# integration tests run against the same build with
+# `cd build-asan && ctest -L integration -j 1` (slow: every node is sanitized).
 sanitize: bootstrap
 	cmake -S . -B build-asan -DGOVBUS_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	cmake --build build-asan -j $(JOBS)
-	cd build-asan && ctest --output-on-failure -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS) -L unit
 
 clean:
 	rm -rf $(BUILD) build-asan
