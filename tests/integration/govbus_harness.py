@@ -194,8 +194,15 @@ class Topology:
             raise AssertionError("%s exited at start:\n%s" % (node, self.log(node)))
 
     def start_all(self):
-        for node in self.ports:
-            self.start(node)
+        """Starts every node; when one fails, stops those already running
+        (a setUpClass that raises gets no tearDownClass) and raises."""
+        try:
+            for node in self.ports:
+                self.start(node)
+        except BaseException:
+            for node in list(self.procs):
+                self.stop(node)
+            raise
 
     def stop(self, node):
         p = self.procs.pop(node, None)
