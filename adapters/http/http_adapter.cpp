@@ -93,6 +93,11 @@ struct HttpAdapter::Connections {
         auto& list = idle<Stream>()[key];
         if (list.size() < keep) list.push_back(std::move(s));
     }
+    void clear() {
+        std::lock_guard lock(mutex);
+        plain.clear();
+        tls.clear();
+    }
 };
 
 namespace {
@@ -254,7 +259,7 @@ void HttpAdapter::stop() {
     io_.stop();
     for (auto& t : threads_) t.join();
     threads_.clear();
-    connections_ = std::make_unique<Connections>();  // the kept connections close before io_ goes
+    connections_->clear();  // the kept connections close before io_ goes
 }
 
 bool HttpAdapter::polls(const std::string& endpoint) const { return queues_.count(endpoint) > 0; }
