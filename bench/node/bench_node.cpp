@@ -3,7 +3,11 @@
 // forward, no journal, no routing) in the same run. The node is a real
 // govbusd process with its own journal; sender and receiver are endpoints.
 //
-//   bench_node [--messages N] [--window W] [--out FILE]
+//   bench_node [--messages N] [--window W] [--out FILE] [--only SCENARIO] [--node-only]
+//
+// --only json-1k|json-64k|xml-1k|xml-64k runs one scenario; --node-only
+// drives the logged node alone (no relay, no unlogged node): both are for
+// profiling one path with perf, not for the table.
 #include "bench/common/arrivals.hpp"
 #include "bench/node/bare_relay.hpp"
 #include "bus/codec/codec.hpp"
@@ -22,6 +26,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <set>
 
 namespace fs = std::filesystem;
 using namespace govbus;
@@ -117,14 +122,30 @@ std::string sibling(const std::string& name) {
 int main(int argc, char** argv) {
     namespace po = boost::program_options;
     std::size_t count = 2000, window = 200;
-    std::string out;
+    std::string out, only;
+    bool node_only = false;
     po::options_description opts("bench_node");
-    opts.add_options()("messages", po::value(&count), "messages per scenario")("window", po::value(&window),
-                                                                                 "messages in flight")(
-        "out", po::value(&out), "append the table to this file");
+    opts.add_options()("help", "this text")("messages", po::value(&count), "messages per scenario")(
+        "window", po::value(&window), "messages in flight")("out", po::value(&out), "append the table to this file")(
+        "only", po::value(&only), "one scenario: json-1k, json-64k, xml-1k or xml-64k")(
+        "node-only", po::bool_switch(&node_only), "drive only the node with its exchange log");
     po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, opts), vm);
-    po::notify(vm);
+    try {
+        po::store(po::parse_command_line(argc, argv, opts), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        std::cerr << "bench_node: " << e.what() << "\n" << opts;
+        return 2;
+    }
+    if (vm.count("help")) {
+        std::cout << opts;
+        return 0;
+    }
+    const std::set<std::string> scenarios{"json-1k", "json-64k", "xml-1k", "xml-64k"};
+    if (!only.empty() && !scenarios.count(only)) {
+        std::cerr << "bench_node: --only must be one of json-1k, json-64k, xml-1k, xml-64k, not '" << only << "'\n";
+        return 2;
+    }
 
     codec::Codec codec;
     fs::path dir = fs::temp_directory_path() / ("govbus-bench-node-" + std::to_string(::getpid()));
@@ -150,6 +171,8 @@ int main(int argc, char** argv) {
     int seq = 1;
     for (std::string ct : {"application/json", "application/xml"}) {
         for (std::size_t padding : {std::size_t(0), std::size_t(63 * 1024)}) {
+            std::string name = std::string(ct == "application/xml" ? "xml" : "json") + (padding ? "-64k" : "-1k");
+            if (!only.empty() && only != name) continue;
             std::vector<std::pair<std::string, std::string>> messages;
             for (std::size_t i = 0; i < count; ++i) {
                 tools::CaseRequest r;
@@ -161,9 +184,11 @@ int main(int argc, char** argv) {
                 messages.emplace_back(e.id, tools::encode(codec, e));
             }
             std::size_t size = messages.front().second.size();
-            Figures relay_f = drive("amqp://127.0.0.1:" + std::to_string(relay_port), messages, ct, window);
+            Figures relay_f, unlogged_f;
+            if (!node_only) relay_f = drive("amqp://127.0.0.1:" + std::to_string(relay_port), messages, ct, window);
             Figures node_f = drive("amqp://127.0.0.1:" + std::to_string(node_port), messages, ct, window);
-            Figures unlogged_f = drive("amqp://127.0.0.1:" + std::to_string(bare_port), messages, ct, window);
+            if (!node_only)
+                unlogged_f = drive("amqp://127.0.0.1:" + std::to_string(bare_port), messages, ct, window);
             table << std::fixed << std::setprecision(0) << "| " << (ct == "application/xml" ? "XML" : "JSON") << " | "
                   << (size < 4096 ? std::to_string(size) + " B" : std::to_string(size / 1024) + " KiB") << " | "
                   << relay_f.per_second << " | " << node_f.per_second << " | " << std::setprecision(2)

@@ -1,5 +1,6 @@
 // Writing the JSON envelope (members in the order docs/integrator.md lists
 // them, two-space indentation), and appending a hop to a received one.
+#include "bus/codec/hop_splice.hpp"
 #include "bus/codec/json_codec.hpp"
 
 #include <boost/json.hpp>
@@ -102,6 +103,7 @@ std::string JsonCodec::encode(const Envelope& env) const {
 }
 
 std::string JsonCodec::with_hop(std::string_view original, const Hop& hop) const {
+    if (auto spliced = splice_json_hop(original, json::serialize(hop_object(hop)))) return std::move(*spliced);
     // Re-serialising keeps every member and value; JSON signatures are over the
     // RFC 8785 canonical form of header and payload, which this does not change.
     json::parse_options options;

@@ -3,6 +3,7 @@
 // fields are left out.
 #include "bus/codec/xml_codec.hpp"
 
+#include "bus/codec/hop_splice.hpp"
 #include "bus/codec/xerces_runtime.hpp"
 #include "bus/codec/xml_payload.hpp"
 #include "bus/codec/xml_writer.hpp"
@@ -114,6 +115,7 @@ std::string XmlCodec::encode(const Envelope& env) const {
 }
 
 std::string XmlCodec::with_hop(std::string_view original, const Hop& hop) const {
+    if (auto spliced = splice_xml_hop(original, hop)) return std::move(*spliced);
     // Parsed without validation (decode() already validated it); the DOM keeps
     // every other node as it was, so the sender's signature over header and
     // payload still verifies after the hop is added.
