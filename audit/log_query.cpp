@@ -32,8 +32,10 @@ Where build_where(const Query& q) {
         w.texts.push_back(q.endpoint);
     }
     add(q.type, "type = ?");
-    add(q.reason, "reason_code = ?");
-    add(q.event, "event = ?");
+    const std::string reason_clause = std::string("reason_code = ? AND ") + kHasReason;
+    add(q.reason, reason_clause.c_str());
+    const std::string rare_clause = std::string("event = ? AND ") + kRareEvent;
+    add(q.event, is_everyday_event(q.event) ? "event = ?" : rare_clause.c_str());
     if (q.from_ms) w.sql += std::string(w.sql.empty() ? " WHERE " : " AND ") + "time_ms >= ?";
     if (q.to_ms) w.sql += std::string(w.sql.empty() ? " WHERE " : " AND ") + "time_ms < ?";
     return w;

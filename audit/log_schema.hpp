@@ -14,6 +14,12 @@ namespace govbus::audit {
 // archives, which are read whole.
 void create_schema(Database& db, bool with_indexes);
 
+// The conditions of the partial indexes on reason_code and event; a query
+// that searches those columns repeats them so SQLite uses the index.
+extern const char* const kHasReason;
+extern const char* const kRareEvent;
+bool is_everyday_event(const std::string& event);  // received, accepted, routed, delivered
+
 // The column list every SELECT of a record uses, in Record field order.
 extern const char* const kRecordColumns;
 Record read_record(const Statement& s, int first_col = 0);

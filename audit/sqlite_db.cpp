@@ -1,5 +1,7 @@
 #include "audit/sqlite_db.hpp"
 
+#include "bus/core/sqlite_config.hpp"
+
 #include <stdexcept>
 
 namespace govbus::audit {
@@ -53,6 +55,7 @@ std::string Statement::blob(int col) const {
 }
 
 Result<Database> Database::open(const std::string& path, Mode mode) {
+    configure_sqlite_once();
     sqlite3* raw = nullptr;
     int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     flags |= SQLITE_OPEN_NOMUTEX;

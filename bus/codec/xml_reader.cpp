@@ -76,6 +76,10 @@ public:
             setValidationSchemaFullChecking(false);
             useCachedGrammarInParse(true);  // XercesDOMParser spells setUseCachedGrammarInParse this way
             setHandleMultipleImports(true);
+            // Whitespace between elements the schema says hold elements only:
+            // no text node for it (inside the signature, which the schema
+            // skips, every character stays).
+            setIncludeIgnorableWhitespace(false);
         } else {
             setDoSchema(false);
             setValidationScheme(Val_Never);

@@ -125,6 +125,8 @@ public:
 
 private:
     std::vector<AcceptResult> write_batch(std::vector<PendingAccept>& batch);
+    bool write_accepts(const std::vector<PendingAccept>& batch, std::int64_t now, bool savepoints,
+                       std::vector<std::optional<AcceptResult>>& out);
     void expire_pending(const std::string* destination, TimePoint now);
     void dead_letter_row(std::int64_t id, int attempts, const std::string& cause, const Problem& reason,
                          TimePoint now);

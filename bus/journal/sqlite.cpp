@@ -1,6 +1,8 @@
 // RAII ownership of SQLite connections and statements for the journal.
 #include "bus/journal/sqlite.hpp"
 
+#include "bus/core/sqlite_config.hpp"
+
 #include <sqlite3.h>
 
 #include <stdexcept>
@@ -104,6 +106,7 @@ void Statement::reset() {
 Database::Database(std::unique_ptr<sqlite3, ConnectionClose> db) : db_(std::move(db)) {}
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
+    configure_sqlite_once();
     sqlite3* raw = nullptr;
     // NOMUTEX: each connection is used by one thread at a time (its owner locks).
     int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

@@ -96,13 +96,14 @@ void Dispatcher::pump(TimePoint now) {
             continue;
         }
         for (auto& d : *ready) {
-            OutboundMessage m{std::to_string(d.id), d.destination, d.message_id, d.case_number,
-                              d.type,               d.content_type, std::move(d.body)};
+            // What the outcome is recorded with: everything but the body.
+            OutboundMessage meta{std::to_string(d.id), d.destination, d.message_id, d.case_number, d.type,
+                                 d.content_type, {}};
+            OutboundMessage m = meta;
+            m.bytes = std::move(d.body);
             auto id = d.id;
             auto accepted = d.accepted;
-            OutboundMessage meta = m;
-            meta.bytes.clear();
-            std::string source = d.source;
+            std::string source = std::move(d.source);
             adapter->deliver(std::move(m), [this, meta, source, id, accepted](DeliveryResult r) {
                 on_result(meta, source, id, accepted, std::move(r));
             });

@@ -273,7 +273,7 @@ void Node::Impl::handle(const std::shared_ptr<const InboundMessage>& original, c
     a.case_number = env.case_number;
     a.type = env.type;
     a.source = env.source;
-    a.body = d->stored;
+    a.body = std::move(d->stored);  // the journal keeps the bytes; nothing here reads them again
     a.content_type = env.content_type;
     a.created = parse_rfc3339(env.created).value_or(ctx.now);
     if (!env.expires.empty()) a.expires = parse_rfc3339(env.expires);

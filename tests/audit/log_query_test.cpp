@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "audit/exchange_log.hpp"
+#include "audit/log_schema.hpp"
 #include "two_node_logs.hpp"
 
 #include <map>
@@ -30,6 +31,11 @@ BOOST_AUTO_TEST_CASE(searches_by_case_endpoint_reason_event_and_time) {
     by_event.event = "delivered";
     by_event.from_ms = *parse_time_bound("2026-10-05T10:00:00+08:00");
     BOOST_TEST(r->search(by_event).size() == 5u);  // the odd cases, an hour later
+    Query rare_event;
+    rare_event.event = "rejected";  // through the partial index of rare events
+    auto rejected = r->search(rare_event);
+    BOOST_REQUIRE(rejected.size() == 1u);
+    BOOST_TEST(rejected[0].reason_code == "signature.bad");
     Query by_message;
     by_message.message_id = "m-7";
     BOOST_TEST(r->count(by_message) == 2);
@@ -41,6 +47,16 @@ BOOST_AUTO_TEST_CASE(the_searched_columns_are_indexed) {
     BOOST_REQUIRE(run("sqlite3 '" + logs.province + "' \"EXPLAIN QUERY PLAN SELECT * FROM records WHERE case_number='C-1'\"",
                       &plan) == 0);
     BOOST_TEST(plan.find("USING INDEX records_case") != std::string::npos);
+    // Reason and rare events are in partial indexes, used when the query repeats their condition.
+    std::string reason_plan, event_plan;
+    BOOST_REQUIRE(run("sqlite3 '" + logs.province + "' \"EXPLAIN QUERY PLAN SELECT * FROM records WHERE reason_code='x' AND " +
+                          kHasReason + "\"",
+                      &reason_plan) == 0);
+    BOOST_TEST(reason_plan.find("USING INDEX records_with_reason") != std::string::npos, reason_plan);
+    BOOST_REQUIRE(run("sqlite3 '" + logs.province + "' \"EXPLAIN QUERY PLAN SELECT * FROM records WHERE event='rejected' AND " +
+                          kRareEvent + "\"",
+                      &event_plan) == 0);
+    BOOST_TEST(event_plan.find("USING INDEX records_rare_event") != std::string::npos, event_plan);
 }
 
 BOOST_AUTO_TEST_CASE(stats_count_bytes_failures_and_latency_percentiles) {

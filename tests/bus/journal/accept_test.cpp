@@ -100,6 +100,60 @@ BOOST_AUTO_TEST_CASE(group_commits_concurrent_submits_many_per_transaction) {
     BOOST_TEST(j->take_ready("endpoint:a", std::chrono::system_clock::now() + 1s, 1000)->size() == 500u);
 }
 
+BOOST_AUTO_TEST_CASE(an_accept_the_database_refuses_fails_alone_and_the_rest_of_its_batch_is_kept) {
+    TempDir dir;
+    const std::string path = dir.file("journal.db");
+    open_journal(path);  // creates the schema
+    {
+        // A trigger stands in for whatever makes SQLite refuse one row (a full
+        // disk refuses them all; this refuses one destination).
+        sqlite3* db = nullptr;
+        BOOST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+        BOOST_REQUIRE(sqlite3_exec(db,
+                                   "CREATE TRIGGER refuse_broken BEFORE INSERT ON deliveries "
+                                   "WHEN NEW.destination = 'endpoint:broken' "
+                                   "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END;",
+                                   nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+    }
+    auto j = open_journal(path);
+    constexpr int kThreads = 4, kPerThread = 60;
+    std::mutex m;
+    std::condition_variable all_done;
+    int answered = 0;
+    std::set<std::string> accepted, refused;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < kPerThread; ++i) {
+                std::string id = "m-" + std::to_string(t) + "-" + std::to_string(i);
+                std::string dest = i % 10 == 5 ? "endpoint:broken" : "endpoint:a";
+                j->submit(make_accept(id, "C-" + id, {dest}), [&, id](AcceptResult r) {
+                    std::lock_guard lock(m);
+                    if (r.ok() && *r == AcceptOutcome::accepted) accepted.insert(id);
+                    if (!r.ok() && r.problem().message.find("refused for the test") != std::string::npos)
+                        refused.insert(id);
+                    if (++answered == kThreads * kPerThread) all_done.notify_one();
+                });
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    {
+        std::unique_lock lock(m);
+        BOOST_REQUIRE(all_done.wait_for(lock, 60s, [&] { return answered == kThreads * kPerThread; }));
+    }
+    BOOST_TEST(refused.size() == std::size_t{kThreads * kPerThread / 10});
+    BOOST_TEST(accepted.size() == std::size_t{kThreads * kPerThread * 9 / 10});
+    for (const auto& id : refused) BOOST_TEST(!*j->contains(id), id << " was refused but kept");
+    BOOST_TEST(j->take_ready("endpoint:a", std::chrono::system_clock::now() + 1s, 1000)->size() == accepted.size());
+    auto s = j->stats();
+    BOOST_REQUIRE(s.ok());
+    BOOST_TEST_MESSAGE(kThreads * kPerThread << " accepts in " << s->commits << " commits, largest batch "
+                                             << s->largest_batch);
+    BOOST_TEST(s->largest_batch > 1u);
+}
+
 BOOST_AUTO_TEST_CASE(commits_a_lone_accept_at_once_in_its_own_transaction) {
     TempDir dir;
     auto j = open_journal(dir.file("journal.db"));

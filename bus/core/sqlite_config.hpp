@@ -1,0 +1,20 @@
+// SQLite settings for the whole process, made once before its first
+// connection (sqlite3_config is refused after SQLite has initialised). Both
+// SQLite users (the journal and the exchange log) call it when they open.
+#pragma once
+
+#include <sqlite3.h>
+
+namespace govbus {
+
+inline void configure_sqlite_once() {
+    static const bool configured = [] {
+        // Memory statistics take a process-wide mutex on every allocation;
+        // govbus never reads them.
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    (void)configured;
+}
+
+}  // namespace govbus
