@@ -26,6 +26,8 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <sstream>
+#include <unistd.h>
 #include <set>
 
 namespace fs = std::filesystem;
@@ -93,6 +95,20 @@ Figures drive(const std::string& url, const std::vector<std::pair<std::string, s
         f.p99_ms = latency[std::min(latency.size() - 1, latency.size() * 99 / 100)];
     }
     return f;
+}
+
+// CPU seconds (user + system) a process has used so far, from /proc/PID/stat.
+double cpu_seconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) return 0;
+    std::istringstream fields(stat.substr(close + 2));
+    std::string skip;
+    for (int i = 3; i < 14; ++i) fields >> skip;  // fields 3..13
+    double utime = 0, stime = 0;
+    fields >> utime >> stime;                       // fields 14 and 15, in clock ticks
+    return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 // One node: a route table that delivers every case.apply to bench.receiver.
@@ -166,8 +182,8 @@ int main(int argc, char** argv) {
 
     std::ostringstream table;
     table << "| encoding | payload | relay msg/s | node msg/s | node/relay | node without log msg/s | log on/off | relay "
-             "p50/p99 ms | node p50/p99 ms |\n"
-          << "|---|---|---|---|---|---|---|---|---|\n";
+             "p50/p99 ms | node p50/p99 ms | node CPU µs/msg |\n"
+          << "|---|---|---|---|---|---|---|---|---|---|\n";
     int seq = 1;
     for (std::string ct : {"application/json", "application/xml"}) {
         for (std::size_t padding : {std::size_t(0), std::size_t(63 * 1024)}) {
@@ -186,7 +202,9 @@ int main(int argc, char** argv) {
             std::size_t size = messages.front().second.size();
             Figures relay_f, unlogged_f;
             if (!node_only) relay_f = drive("amqp://127.0.0.1:" + std::to_string(relay_port), messages, ct, window);
+            const double cpu_before = cpu_seconds(node.pid());
             Figures node_f = drive("amqp://127.0.0.1:" + std::to_string(node_port), messages, ct, window);
+            const double node_cpu_us = (cpu_seconds(node.pid()) - cpu_before) * 1e6 / static_cast<double>(count);
             if (!node_only)
                 unlogged_f = drive("amqp://127.0.0.1:" + std::to_string(bare_port), messages, ct, window);
             table << std::fixed << std::setprecision(0) << "| " << (ct == "application/xml" ? "XML" : "JSON") << " | "
@@ -196,7 +214,7 @@ int main(int argc, char** argv) {
                   << std::setprecision(0) << unlogged_f.per_second << " | " << std::setprecision(2)
                   << (unlogged_f.per_second > 0 ? node_f.per_second / unlogged_f.per_second : 0) << " | "
                   << std::setprecision(1) << relay_f.p50_ms << " / " << relay_f.p99_ms << " | " << node_f.p50_ms
-                  << " / " << node_f.p99_ms << " |\n";
+                  << " / " << node_f.p99_ms << " | " << std::setprecision(0) << node_cpu_us << " |\n";
             std::cerr << "." << std::flush;
         }
     }

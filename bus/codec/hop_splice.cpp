@@ -79,10 +79,13 @@ std::size_t tag_end(std::string_view doc, std::size_t from) {
 }
 
 // JSON: the index just past the string that opens at `at`.
+// A quote ends the string unless an odd number of backslashes precede it;
+// find() jumps to each quote (payload strings can be long).
 std::size_t string_end(std::string_view doc, std::size_t at) {
-    for (std::size_t i = at + 1; i < doc.size(); ++i) {
-        if (doc[i] == '\\') ++i;
-        else if (doc[i] == '"') return i + 1;
+    for (std::size_t i = doc.find('"', at + 1); i != npos; i = doc.find('"', i + 1)) {
+        std::size_t backslashes = 0;
+        while (i - backslashes > at + 1 && doc[i - backslashes - 1] == '\\') ++backslashes;
+        if (backslashes % 2 == 0) return i + 1;
     }
     return npos;
 }

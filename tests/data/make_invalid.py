@@ -66,6 +66,16 @@ write("too-deep.json", jdump(apply_json).replace('"capital": "50000"', '"capital
       "json.too_deep")
 write("malformed.json", jdump(apply_json).replace('"priority": 4', '"priority": 4,'), "json.malformed")
 write("trailing-garbage.json", jdump(apply_json) + "{}", "json.malformed")
+def write_bytes(name, data, code):
+    (out / name).write_bytes(data)
+    (out / (name + ".expect")).write_text(code + "\n", encoding="utf-8")
+# A NUL ends the text for C readers: what follows must not slip through.
+write_bytes("nul-then-garbage.json", jdump(apply_json).encode() + b"\0{}", "json.malformed")
+# RFC 3629: a broken sequence, an overlong '/', a UTF-16 surrogate.
+text = jdump(apply_json).encode()
+for name, bad in (("bad-utf8-sequence.json", b"\xc3\x28"), ("bad-utf8-overlong.json", b"\xc0\xaf"),
+                  ("bad-utf8-surrogate.json", b"\xed\xa0\x80")):
+    write_bytes(name, text.replace(b'"cd.portal"', b'"cd.portal' + bad + b'"', 1), "json.malformed")
 # --- JSON schema ---
 write("missing-source.json", jmut(apply_json, lambda v: v["header"].pop("source")), "schema.invalid", "/header")
 write("extra-header-member.json", jmut(apply_json, lambda v: v["header"].update(routeVia="national")), "schema.invalid", "/header")

@@ -164,6 +164,8 @@ BOOST_AUTO_TEST_CASE(json_members_and_strings_that_look_like_hops_do_not_mislead
                R"({"hops": [ {"node":"city-510100","time":"t"}] , "c": [1,{"d":"]"}]})");
     BOOST_TEST(*splice_json_hop(R"({"hops":[{"node":"x","time":"y"}],"p":null})", hop) ==
                R"({"hops":[{"node":"x","time":"y"},{"node":"city-510100","time":"t"}],"p":null})");
+    BOOST_TEST(*splice_json_hop(R"({"a":"x\\\"}],\\","b":"\\\\"})", hop) ==
+               R"({"a":"x\\\"}],\\","b":"\\\\","hops":[{"node":"city-510100","time":"t"}]})");
     BOOST_TEST(!splice_json_hop(R"({"\u0068ops":[]})", hop).has_value(), "an escaped name goes to the parser");
     BOOST_TEST(!splice_json_hop("[1]", hop).has_value());
 
