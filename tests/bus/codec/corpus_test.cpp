@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "bus/codec/codec.hpp"
+#include "tests/bus/codec/codec_fixture.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -23,32 +24,11 @@ namespace {
 
 const fs::path kData = fs::path(GOVBUS_SOURCE_DIR) / "tests" / "data";
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using govbus::test::describe;
+using govbus::test::files_in;
+using govbus::test::slurp;
 
-const Codec& codec() {
-    static const Codec c;
-    return c;
-}
-
-std::vector<fs::path> files_in(const fs::path& dir, const std::vector<std::string>& extensions) {
-    std::vector<fs::path> out;
-    for (const auto& e : fs::directory_iterator(dir))
-        if (std::find(extensions.begin(), extensions.end(), e.path().extension().string()) != extensions.end())
-            out.push_back(e.path());
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-std::string describe(const govbus::Problems& problems) {
-    std::string s;
-    for (const auto& p : problems) s += "\n  " + std::string(p.warning ? "warning " : "") + p.to_string();
-    return s;
-}
+const Codec& codec() { return govbus::test::shared_codec(); }
 
 struct Expectation {
     std::string code;
@@ -79,9 +59,7 @@ bool names(const govbus::Problem& p, const Expectation& e) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(every_valid_message_decodes_and_round_trips_through_both_encodings) {
-    auto valid = files_in(kData / "valid", {".json", ".xml"});
-    auto examples = files_in(fs::path(GOVBUS_SOURCE_DIR) / "docs" / "examples", {".json", ".xml"});
-    valid.insert(valid.end(), examples.begin(), examples.end());
+    auto valid = govbus::test::valid_messages();
     BOOST_REQUIRE_GE(valid.size(), 20u);
     for (const auto& file : valid) {
         BOOST_TEST_CONTEXT(file.filename().string()) {

@@ -7,6 +7,7 @@
 
 #include "bus/codec/codec.hpp"
 #include "bus/codec/hop_splice.hpp"
+#include "tests/bus/codec/codec_fixture.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -25,23 +26,10 @@ using govbus::codec::splice_xml_hop;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using govbus::test::describe;
+using govbus::test::slurp;
 
-const Codec& codec() {
-    static const Codec c;
-    return c;
-}
-
-std::string describe(const govbus::Problems& problems) {
-    std::string s;
-    for (const auto& p : problems) s += "\n  " + p.to_string();
-    return s;
-}
+const Codec& codec() { return govbus::test::shared_codec(); }
 
 const Hop kFirst{"province-510000", "2024-05-20T09:30:01.000+08:00", {}};
 const Hop kSecond{"city-510100", "2024-05-20T09:30:02.000+08:00", {}};
@@ -72,12 +60,7 @@ std::string replaced(std::string s, const std::string& from, const std::string& 
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(every_valid_message_in_both_encodings_gains_exactly_the_hops_added) {
-    std::vector<fs::path> files;
-    for (const fs::path& dir : {fs::path(GOVBUS_SOURCE_DIR) / "tests" / "data" / "valid",
-                               fs::path(GOVBUS_SOURCE_DIR) / "docs" / "examples"})
-        for (const auto& e : fs::directory_iterator(dir))
-            if (e.path().extension() == ".json" || e.path().extension() == ".xml") files.push_back(e.path());
-    std::sort(files.begin(), files.end());
+    const auto files = govbus::test::valid_messages();
     BOOST_REQUIRE_GE(files.size(), 20u);
     for (const auto& file : files) {
         BOOST_TEST_CONTEXT(file.filename().string()) {
