@@ -27,28 +27,6 @@ namespace {
 
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-struct Url {
-    bool https = false;
-    std::string host, port, target;
-};
-
-// http://host[:port]/path or https://host[:port]/path.
-std::optional<Url> parse_url(const std::string& url) {
-    Url u;
-    std::string rest;
-    if (url.rfind("http://", 0) == 0) rest = url.substr(7);
-    else if (url.rfind("https://", 0) == 0) rest = url.substr(8), u.https = true;
-    else return std::nullopt;
-    auto slash = rest.find('/');
-    std::string authority = rest.substr(0, slash);
-    u.target = slash == std::string::npos ? "/" : rest.substr(slash);
-    auto colon = authority.rfind(':');
-    u.host = authority.substr(0, colon);
-    u.port = colon == std::string::npos ? (u.https ? "443" : "80") : authority.substr(colon + 1);
-    if (u.host.empty()) return std::nullopt;
-    return u;
-}
-
 // The contexts of an HTTPS adapter: TLS 1.2 at least, this node's
 // certificate, peers verified against the configured CA file.
 std::unique_ptr<asio::ssl::context> tls_context(const TlsFiles& files, bool server) {
@@ -114,7 +92,7 @@ class PushRequest : public std::enable_shared_from_this<PushRequest<Stream>> {
 
 public:
     template <class... StreamArgs>
-    PushRequest(asio::io_context& io, HttpAdapter::Connections& connections, Url url, OutboundMessage m,
+    PushRequest(asio::io_context& io, HttpAdapter::Connections& connections, HttpUrl url, OutboundMessage m,
                 std::chrono::milliseconds timeout, std::function<void(DeliveryResult)> done, StreamArgs&&... stream_args)
         : resolver_(io), connections_(connections), url_(std::move(url)), key_(url_.host + ":" + url_.port),
           timeout_(timeout), done_(std::move(done)) {
@@ -208,7 +186,7 @@ private:
     std::function<std::unique_ptr<Stream>()> fresh_;
     std::unique_ptr<Stream> stream_;
     bool reused_ = false;
-    Url url_;
+    HttpUrl url_;
     std::string key_;
     std::chrono::milliseconds timeout_;
     std::function<void(DeliveryResult)> done_;
@@ -219,7 +197,7 @@ private:
 
 }  // namespace
 
-HttpAdapter::HttpAdapter(HttpOptions options, std::map<std::string, std::string> push_urls,
+HttpAdapter::HttpAdapter(HttpOptions options, std::map<std::string, HttpUrl> push_urls,
                          std::vector<std::string> pollers)
     : options_(std::move(options)), push_urls_(std::move(push_urls)), connections_(std::make_unique<Connections>()) {
     connections_->keep = options_.max_in_flight;
@@ -290,9 +268,8 @@ void HttpAdapter::deliver(OutboundMessage m, DeliveryDone done) {
     push(std::move(m), std::move(done), url->second);
 }
 
-void HttpAdapter::push(OutboundMessage m, DeliveryDone done, const std::string& url_text) {
+void HttpAdapter::push(OutboundMessage m, DeliveryDone done, const HttpUrl& url) {
     const std::string id = m.destination.substr(m.destination.find(':') + 1);
-    auto url = parse_url(url_text);  // checked when the adapter was made
     {
         std::lock_guard lock(mutex_);
         ++pushing_[id];
@@ -305,12 +282,12 @@ void HttpAdapter::push(OutboundMessage m, DeliveryDone done, const std::string& 
         done(std::move(r));
         host_->wake("endpoint:" + id);
     };
-    if (url->https)
-        std::make_shared<PushRequest<TlsStream>>(io_, *connections_, std::move(*url), std::move(m), options_.timeout,
+    if (url.https)
+        std::make_shared<PushRequest<TlsStream>>(io_, *connections_, url, std::move(m), options_.timeout,
                                                  std::move(finish), std::ref(*client_tls_))
             ->run();
     else
-        std::make_shared<PushRequest<beast::tcp_stream>>(io_, *connections_, std::move(*url), std::move(m),
+        std::make_shared<PushRequest<beast::tcp_stream>>(io_, *connections_, url, std::move(m),
                                                          options_.timeout, std::move(finish))
             ->run();
 }
@@ -409,7 +386,7 @@ Result<std::unique_ptr<Adapter>> make_http_adapter(const AdapterConfig& config) 
     o.max_in_flight = static_cast<std::size_t>(reader.integer_or(n, "max_in_flight", path, 8, 1, 10000));
     o.max_bytes = static_cast<std::size_t>(reader.integer_or(n, "max_bytes", path, 10 << 20, 1024, 1LL << 30));
     o.queue = static_cast<std::size_t>(reader.integer_or(n, "queue", path, 100, 1, 100000));
-    std::map<std::string, std::string> urls;
+    std::map<std::string, HttpUrl> urls;
     std::vector<std::string> pollers;
     for (const auto& peer : config.peers) {
         if (peer.destination.rfind("endpoint:", 0) != 0) continue;
@@ -418,7 +395,7 @@ Result<std::unique_ptr<Adapter>> make_http_adapter(const AdapterConfig& config) 
             pollers.push_back(id);
             continue;
         }
-        auto url = parse_url(peer.url);
+        auto url = parse_http_url(peer.url);
         if (!url)
             reader.error(n, path, "endpoint '" + id + "': url '" + peer.url + "' is not an http:// or https:// URL");
         else if (url->https && !o.tls)
@@ -427,7 +404,7 @@ Result<std::unique_ptr<Adapter>> make_http_adapter(const AdapterConfig& config) 
             reader.error(n, path, "endpoint '" + id + "': url '" + peer.url +
                                       "' is plain http while this adapter uses TLS; give an https:// url");
         else
-            urls[id] = peer.url;
+            urls[id] = *url;
     }
     if (!reader.ok()) return reader.problems();
     return std::unique_ptr<Adapter>(std::make_unique<HttpAdapter>(o, std::move(urls), std::move(pollers)));

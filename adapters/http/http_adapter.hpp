@@ -45,7 +45,7 @@ struct Waiting {
 
 class HttpAdapter : public Adapter {
 public:
-    HttpAdapter(HttpOptions options, std::map<std::string, std::string> push_urls, std::vector<std::string> pollers);
+    HttpAdapter(HttpOptions options, std::map<std::string, HttpUrl> push_urls, std::vector<std::string> pollers);
     ~HttpAdapter() override;
 
     Status start(AdapterHost& host) override;
@@ -72,10 +72,10 @@ public:
 private:
     struct Parked;
     void offer(const std::string& endpoint);
-    void push(OutboundMessage message, DeliveryDone done, const std::string& url);
+    void push(OutboundMessage message, DeliveryDone done, const HttpUrl& url);
 
     HttpOptions options_;
-    std::map<std::string, std::string> push_urls_;  // endpoint id -> URL
+    std::map<std::string, HttpUrl> push_urls_;  // endpoint id -> URL, split when the adapter was made
     AdapterHost* host_ = nullptr;
     boost::asio::io_context io_;
     std::unique_ptr<boost::asio::ssl::context> server_tls_, client_tls_;

@@ -21,6 +21,28 @@ bool split_host_port(const std::string& text, std::string& host, std::string& po
     return port.size() <= 5 && std::stol(port) <= 65535;
 }
 
+std::optional<HttpUrl> parse_http_url(const std::string& url) {
+    HttpUrl u;
+    std::string rest;
+    if (url.rfind("http://", 0) == 0) rest = url.substr(7);
+    else if (url.rfind("https://", 0) == 0) rest = url.substr(8), u.https = true;
+    else return std::nullopt;
+    const auto slash = rest.find('/');
+    const std::string authority = rest.substr(0, slash);
+    u.target = slash == std::string::npos ? "/" : rest.substr(slash);
+    const auto bracket = authority.rfind(']');
+    const auto colon = authority.rfind(':');
+    if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket)) {
+        if (!split_host_port(authority, u.host, u.port)) return std::nullopt;
+    } else {
+        u.host = authority;
+        if (u.host.size() > 2 && u.host.front() == '[' && u.host.back() == ']') u.host = u.host.substr(1, u.host.size() - 2);
+        u.port = u.https ? "443" : "80";
+    }
+    if (u.host.empty()) return std::nullopt;
+    return u;
+}
+
 TransportSecurity read_transport_security(ConfigReader& reader, const YAML::Node& options, const std::string& path,
                                           const std::string& config_dir) {
     TransportSecurity out;

@@ -39,6 +39,15 @@ inline std::string registry_source(const AdapterConfig& config) {
 // "host:port"; the host may be a bracketed IPv6 literal ("[::1]:5672").
 bool split_host_port(const std::string& text, std::string& host, std::string& port);
 
+// An http:// or https:// URL split for a client: the host (an IPv6 literal
+// without its brackets), the port (80 or 443 when none is given) and the
+// request target ("/" when none).
+struct HttpUrl {
+    bool https = false;
+    std::string host, port, target;
+};
+std::optional<HttpUrl> parse_http_url(const std::string& url);
+
 // Reads `tls` and `plain` from the adapter block `options` at `path`
 // ("/adapters/http"); problems go to `reader`.
 TransportSecurity read_transport_security(ConfigReader& reader, const YAML::Node& options, const std::string& path,

@@ -1,6 +1,7 @@
 #include "tools/common/department_link.hpp"
 
 #include "bus/journal/sqlite.hpp"
+#include "bus/node/adapter_options.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -172,10 +173,12 @@ private:
 
 Result<std::unique_ptr<DepartmentLink>> make_http_link(const std::string& base, const std::string& endpoint,
                                                        const HttpTlsFiles& tls) {
+    auto url = parse_http_url(base);
+    if (!url) return make_problem("link.url", "'" + base + "' is not an http:// or https:// URL");
     Target to;
-    std::string rest;
-    if (base.rfind("https://", 0) == 0) {
-        rest = base.substr(8);
+    to.host = url->host;
+    to.port = url->port;
+    if (url->https) {
         if (tls.ca.empty() || tls.cert.empty() || tls.key.empty())
             return make_problem("link.tls", "an https:// node needs a CA file, a client certificate and its key (dept-sim: --ca, --cert, --key)");
         try {
@@ -188,15 +191,7 @@ Result<std::unique_ptr<DepartmentLink>> make_http_link(const std::string& base, 
         } catch (const std::exception& e) {
             return make_problem("link.tls", std::string("cannot load the TLS files: ") + e.what());
         }
-    } else if (base.rfind("http://", 0) == 0) {
-        rest = base.substr(7);
-    } else {
-        return make_problem("link.url", "'" + base + "' is not an http:// or https:// URL");
     }
-    rest = rest.substr(0, rest.find('/'));
-    const auto colon = rest.rfind(':');
-    to.host = rest.substr(0, colon);
-    to.port = colon == std::string::npos ? (to.tls ? "443" : "80") : rest.substr(colon + 1);
     return std::unique_ptr<DepartmentLink>(std::make_unique<HttpLink>(std::move(to), endpoint));
 }
 
