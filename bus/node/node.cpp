@@ -58,12 +58,7 @@ public:
     const NodeConfig& config() const { return config_; }
 
 private:
-    struct Snapshot {
-        std::shared_ptr<const router::RouteTable> routes;
-        std::shared_ptr<const EndpointRegistry> endpoints;
-        std::shared_ptr<const ShareCatalogue> catalogue;  // null when none is configured
-        std::map<std::string, std::shared_ptr<const Translation>> translations;  // by endpoint id
-    };
+    using Snapshot = NodeTables;
     Snapshot snapshot() {
         std::lock_guard lock(snapshot_mutex_);
         return current_;
@@ -99,23 +94,9 @@ private:
 };
 
 Status Node::Impl::load_tables(Snapshot& out) {
-    auto routes = router::RouteTable::load(config_.routes);
-    if (!routes) return routes.problems();
-    auto endpoints = EndpointRegistry::load(config_.endpoints);
-    if (!endpoints) return endpoints.problems();
-    out.routes = std::make_shared<const router::RouteTable>(std::move(routes.value()));
-    out.endpoints = std::make_shared<const EndpointRegistry>(std::move(endpoints.value()));
-    for (const auto& [id, e] : out.endpoints->all()) {
-        if (e.translate.empty()) continue;
-        auto t = Translation::load(e.translate);
-        if (!t) return t.problems();
-        out.translations[id] = std::make_shared<const Translation>(std::move(t.value()));
-    }
-    if (!config_.catalogue.empty()) {
-        auto catalogue = ShareCatalogue::load(config_.catalogue);
-        if (!catalogue) return catalogue.problems();
-        out.catalogue = std::make_shared<const ShareCatalogue>(std::move(catalogue.value()));
-    }
+    Problems problems;
+    out = load_node_tables(config_, problems);
+    if (!problems.empty()) return problems;
     return ok_status();
 }
 

@@ -43,27 +43,41 @@ Result<std::vector<AdapterConfig>> adapter_configs(const NodeConfig& config, con
     return out;
 }
 
-Status check_node_config(const NodeConfig& config) {
-    Problems problems;
+NodeTables load_node_tables(const NodeConfig& config, Problems& problems) {
+    NodeTables out;
     auto keep = [&problems](const Problems& found) { problems.insert(problems.end(), found.begin(), found.end()); };
     if (auto routes = router::RouteTable::load(config.routes); !routes) keep(routes.problems());
-    if (!config.catalogue.empty())
+    else out.routes = std::make_shared<const router::RouteTable>(std::move(routes.value()));
+    if (!config.catalogue.empty()) {
         if (auto catalogue = ShareCatalogue::load(config.catalogue); !catalogue) keep(catalogue.problems());
+        else out.catalogue = std::make_shared<const ShareCatalogue>(std::move(catalogue.value()));
+    }
     auto endpoints = EndpointRegistry::load(config.endpoints);
     if (!endpoints) {
         keep(endpoints.problems());
-        return problems;
+        return out;
     }
-    for (const auto& [id, e] : endpoints->all())
-        if (!e.translate.empty())
-            if (auto t = Translation::load(e.translate); !t) keep(t.problems());
-    auto configs = adapter_configs(config, *endpoints);
+    out.endpoints = std::make_shared<const EndpointRegistry>(std::move(endpoints.value()));
+    for (const auto& [id, e] : out.endpoints->all()) {
+        if (e.translate.empty()) continue;
+        if (auto t = Translation::load(e.translate); !t) keep(t.problems());
+        else out.translations[id] = std::make_shared<const Translation>(std::move(t.value()));
+    }
+    return out;
+}
+
+Status check_node_config(const NodeConfig& config) {
+    Problems problems;
+    NodeTables tables = load_node_tables(config, problems);
+    if (!tables.endpoints) return problems;
+    auto configs = adapter_configs(config, *tables.endpoints);
     if (!configs) {
-        keep(configs.problems());
+        problems.insert(problems.end(), configs.problems().begin(), configs.problems().end());
         return problems;
     }
     for (const auto& ac : *configs)
-        if (auto adapter = make_adapter(ac); !adapter) keep(adapter.problems());
+        if (auto adapter = make_adapter(ac); !adapter)
+            problems.insert(problems.end(), adapter.problems().begin(), adapter.problems().end());
     if (!problems.empty()) return problems;
     return ok_status();
 }
