@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace govbus {
 
@@ -17,7 +18,7 @@ struct ExchangeEvent {
     std::string destination;
     std::string region;
     std::string suite;          // "intl" / "gm": picks the digest algorithm
-    std::string raw;            // the message as received (for its digest); may be empty
+    std::string_view raw;       // the message as received (for its digest), valid during record(); may be empty
     std::int64_t size = 0;
     std::string reason_code;
     std::string reason_text;

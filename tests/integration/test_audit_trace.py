@@ -2,6 +2,7 @@
 logs of the three nodes it passed (`govbus audit trace`), and every log
 verifies (`govbus audit verify`)."""
 
+import hashlib
 import json
 import os
 import unittest
@@ -16,7 +17,8 @@ class AuditTrace(unittest.TestCase):
             portal = Endpoint(topo.url("province-510000"), "sc.portal")
             dept = Endpoint(topo.url("city-510100"), "cd.market")
             apply = case_apply(31)
-            portal.send(apply)
+            sent = json.dumps(apply, ensure_ascii=False).encode()
+            portal.send(sent)
             got, _ = dept.receive()
             dept.send(case_answer(got, "case.result", "cd.market"))
             back, _ = portal.receive()
@@ -41,6 +43,13 @@ class AuditTrace(unittest.TestCase):
             # Up: the result passes the city and reaches the portal through the province.
             self.assertIn(("city-510100", "received", "case.result"), events)
             self.assertIn(("province-510000", "delivered", "case.result"), events)
+            # The province's log holds the digest of the bytes exactly as the portal sent them.
+            received = [r for r in records
+                        if (r["node_id"], r["event"], r["type"]) == ("province-510000", "received", "case.apply")]
+            self.assertEqual(len(received), 1)
+            self.assertEqual(received[0]["digest_alg"], "sha256")
+            self.assertEqual(received[0]["digest"], hashlib.sha256(sent).hexdigest())
+            self.assertEqual(received[0]["size"], len(sent))
             times = [r["time"] for r in records]
             self.assertEqual(times, sorted(times), "one timeline, ordered by time")
             for log in logs:

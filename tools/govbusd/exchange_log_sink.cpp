@@ -21,8 +21,15 @@ void ExchangeLogSink::record(const ExchangeEvent& e) {
     a.size = e.size;
     a.suite = e.suite.empty() ? "intl" : e.suite;
     // The digest is of the message as received; later events of the same
-    // message (routed, delivered) name it by id and carry no body.
-    a.raw = e.raw;
+    // message (routed, delivered) name it by id and carry no body. It is
+    // taken here, on the calling (intake) thread, so the log's one writer
+    // thread neither copies the message nor hashes it.
+    if (!e.raw.empty()) {
+        const auto algorithm = a.suite == "gm" ? audit::HashAlgorithm::sm3 : audit::HashAlgorithm::sha256;
+        a.digest_alg = std::string(audit::to_string(algorithm));
+        a.digest_hex = audit::to_hex(audit::digest(algorithm, e.raw));
+        if (a.size == 0) a.size = static_cast<std::int64_t>(e.raw.size());
+    }
     a.reason_code = e.reason_code;
     a.reason_text = e.reason_text;
     if (e.latency_ms >= 0) a.latency_ms = e.latency_ms;
