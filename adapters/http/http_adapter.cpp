@@ -27,9 +27,9 @@ namespace {
 
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-// The contexts of an HTTPS adapter: TLS 1.2 at least, this node's
-// certificate, peers verified against the configured CA file.
-std::unique_ptr<asio::ssl::context> tls_context(const TlsFiles& files, bool server) {
+}  // namespace
+
+std::unique_ptr<asio::ssl::context> make_tls_context(const TlsFiles& files, bool server) {
     auto ctx = std::make_unique<asio::ssl::context>(server ? asio::ssl::context::tls_server : asio::ssl::context::tls_client);
     SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
     ctx->use_certificate_chain_file(files.cert);
@@ -40,8 +40,6 @@ std::unique_ptr<asio::ssl::context> tls_context(const TlsFiles& files, bool serv
     ctx->set_verify_mode(mode);
     return ctx;
 }
-
-}  // namespace
 
 // Connections to departments kept open between pushes (HTTP/1.1 keep-alive),
 // by scheme, host and port; at most max_in_flight idle ones each.
@@ -210,8 +208,8 @@ Status HttpAdapter::start(AdapterHost& host) {
     host_ = &host;
     if (options_.tls) {
         try {
-            server_tls_ = tls_context(*options_.tls, true);
-            client_tls_ = tls_context(*options_.tls, false);
+            server_tls_ = make_tls_context(*options_.tls, true);
+            client_tls_ = make_tls_context(*options_.tls, false);
         } catch (const std::exception& e) {
             return make_problem("http.tls", "cannot set up TLS from " + options_.tls->cert + ", " + options_.tls->key +
                                                 " and " + options_.tls->ca + ": " + e.what());

@@ -1,5 +1,6 @@
 #include "tools/common/department_link.hpp"
 
+#include "adapters/http/http_adapter.hpp"
 #include "bus/journal/sqlite.hpp"
 #include "bus/node/adapter_options.hpp"
 
@@ -182,12 +183,7 @@ Result<std::unique_ptr<DepartmentLink>> make_http_link(const std::string& base, 
         if (tls.ca.empty() || tls.cert.empty() || tls.key.empty())
             return make_problem("link.tls", "an https:// node needs a CA file, a client certificate and its key (dept-sim: --ca, --cert, --key)");
         try {
-            to.tls = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
-            SSL_CTX_set_min_proto_version(to.tls->native_handle(), TLS1_2_VERSION);
-            to.tls->load_verify_file(tls.ca);
-            to.tls->use_certificate_chain_file(tls.cert);
-            to.tls->use_private_key_file(tls.key, asio::ssl::context::pem);
-            to.tls->set_verify_mode(asio::ssl::verify_peer);
+            to.tls = http::make_tls_context(TlsFiles{tls.ca, tls.cert, tls.key}, false);
         } catch (const std::exception& e) {
             return make_problem("link.tls", std::string("cannot load the TLS files: ") + e.what());
         }
