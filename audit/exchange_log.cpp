@@ -265,9 +265,9 @@ void ExchangeLog::Impl::write_event(Event& e) {
     r.destination = scrub_personal_data(e.destination, names);
     r.size = e.size == 0 ? static_cast<std::int64_t>(e.raw.size()) : e.size;
     if (!e.raw.empty()) {
-        HashAlgorithm a = e.suite == "gm" ? HashAlgorithm::sm3 : HashAlgorithm::sha256;
-        r.digest_alg = std::string(to_string(a));
-        r.digest = to_hex(digest(a, e.raw));
+        auto d = message_digest(e.suite, e.raw);
+        r.digest_alg = std::move(d.algorithm);
+        r.digest = std::move(d.hex);
     } else {
         r.digest_alg = e.digest_alg;
         r.digest = e.digest_hex;

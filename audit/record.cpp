@@ -74,6 +74,11 @@ std::string digest(HashAlgorithm a, std::string_view data) {
     return std::string(reinterpret_cast<char*>(md), len);
 }
 
+MessageDigest message_digest(std::string_view suite, std::string_view message) {
+    const HashAlgorithm a = suite == "gm" ? HashAlgorithm::sm3 : HashAlgorithm::sha256;
+    return {std::string(to_string(a)), to_hex(digest(a, message))};
+}
+
 std::string chain_step(HashAlgorithm a, const std::string& previous_raw, const Record& r) {
     std::string input = previous_raw;
     input += encode_record(r);

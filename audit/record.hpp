@@ -52,6 +52,12 @@ std::string encode_record(const Record& r);
 
 // Raw digest bytes of `data`.
 std::string digest(HashAlgorithm a, std::string_view data);
+// A message's digest as a record carries it: the algorithm's name and the hex
+// digest, SM3 for the gm suite and SHA-256 for any other.
+struct MessageDigest {
+    std::string algorithm, hex;
+};
+MessageDigest message_digest(std::string_view suite, std::string_view message);
 // h_n from h_{n-1} (raw bytes) and record n.
 std::string chain_step(HashAlgorithm a, const std::string& previous_raw, const Record& r);
 // The chain hash before record 1: 32 zero bytes.

@@ -58,6 +58,12 @@ std::string hop_element(const std::string& prefix, const Hop& hop) {
     return out;
 }
 
+// A new hops element holding the one hop.
+std::string hops_element(const std::string& prefix, const Hop& hop) {
+    const std::string p = prefix.empty() ? std::string() : prefix + ":";
+    return "<" + p + "hops>" + hop_element(prefix, hop) + "</" + p + "hops>";
+}
+
 std::string spliced(std::string_view document, std::size_t from, std::size_t to, std::string_view insert) {
     std::string out;
     out.reserve(document.size() + insert.size());
@@ -147,10 +153,8 @@ std::optional<std::string> splice_xml_hop(std::string_view doc, const Hop& hop) 
         } else if (rest.starts_with("<!")) {
             return std::nullopt;  // a DOCTYPE: leave it to the parser
         } else if (rest.starts_with("</")) {
-            if (depth == 1) {  // the envelope ends with no hops and no payload
-                const std::string p = root_prefix.empty() ? std::string() : root_prefix + ":";
-                return spliced(doc, pos, pos, "<" + p + "hops>" + hop_element(root_prefix, hop) + "</" + p + "hops>");
-            }
+            if (depth == 1)  // the envelope ends with no hops and no payload
+                return spliced(doc, pos, pos, hops_element(root_prefix, hop));
             if (depth == 2 && in_hops) return spliced(doc, pos, pos, hop_element(hops_prefix, hop));
             --depth;
             pos = doc.find('>', pos);
@@ -176,8 +180,7 @@ std::optional<std::string> splice_xml_hop(std::string_view doc, const Hop& hop) 
                 in_hops = true;
                 hops_prefix = prefix;
             } else if (depth == 1 && local == "payload") {
-                const std::string p = root_prefix.empty() ? std::string() : root_prefix + ":";
-                return spliced(doc, pos, pos, "<" + p + "hops>" + hop_element(root_prefix, hop) + "</" + p + "hops>");
+                return spliced(doc, pos, pos, hops_element(root_prefix, hop));
             }
             if (!empty) ++depth;
             pos = close + 1;

@@ -25,9 +25,9 @@ void ExchangeLogSink::record(const ExchangeEvent& e) {
     // taken here, on the calling (intake) thread, so the log's one writer
     // thread neither copies the message nor hashes it.
     if (!e.raw.empty()) {
-        const auto algorithm = a.suite == "gm" ? audit::HashAlgorithm::sm3 : audit::HashAlgorithm::sha256;
-        a.digest_alg = std::string(audit::to_string(algorithm));
-        a.digest_hex = audit::to_hex(audit::digest(algorithm, e.raw));
+        auto d = audit::message_digest(a.suite, e.raw);
+        a.digest_alg = std::move(d.algorithm);
+        a.digest_hex = std::move(d.hex);
         if (a.size == 0) a.size = static_cast<std::int64_t>(e.raw.size());
     }
     a.reason_code = e.reason_code;
