@@ -59,6 +59,39 @@ BOOST_AUTO_TEST_CASE(the_searched_columns_are_indexed) {
     BOOST_TEST(event_plan.find("USING INDEX records_rare_event") != std::string::npos, event_plan);
 }
 
+// SQLite checks each partial index's condition on every insert; a condition
+// with an IN list builds a temporary table for every record written.
+BOOST_AUTO_TEST_CASE(writing_a_record_builds_no_temporary_table) {
+    TwoNodeLogs logs;
+    std::string program;
+    BOOST_REQUIRE(run("sqlite3 '" + logs.province + "' \"EXPLAIN " + insert_record_sql() + "\"", &program) == 0);
+    BOOST_TEST(program.find("IdxInsert") != std::string::npos, program);  // it is the insert's program
+    BOOST_TEST(program.find("OpenEphemeral") == std::string::npos, program);
+}
+
+BOOST_AUTO_TEST_CASE(a_log_with_the_old_rare_event_index_gets_the_new_one_when_opened) {
+    TwoNodeLogs logs;
+    BOOST_REQUIRE(run("sqlite3 '" + logs.province +
+                      "' \"DROP INDEX records_rare_event; CREATE INDEX records_rare_event ON records(event) WHERE "
+                      "event NOT IN ('received', 'accepted', 'routed', 'delivered')\"") == 0);
+    Options o;
+    o.node_id = "province-510000";
+    o.signing_key_path = logs.province_keys.key;
+    o.certificate_path = logs.province_keys.cert;
+    BOOST_REQUIRE(ExchangeLog::open(logs.province, o).ok());
+    std::string sql;
+    BOOST_REQUIRE(run("sqlite3 '" + logs.province +
+                          "' \"SELECT sql FROM sqlite_master WHERE name='records_rare_event'\"",
+                      &sql) == 0);
+    BOOST_TEST(sql.find("NOT IN") == std::string::npos, sql);
+    BOOST_TEST(sql.find(kRareEvent) != std::string::npos, sql);
+    auto r = LogReader::open(logs.province);
+    BOOST_REQUIRE(r.ok());
+    Query rejected;
+    rejected.event = "rejected";
+    BOOST_TEST(r->search(rejected).size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(stats_count_bytes_failures_and_latency_percentiles) {
     TwoNodeLogs logs;
     auto r = LogReader::open(logs.province);
