@@ -1,12 +1,35 @@
 #include "bus/core/clock.hpp"
 
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 
 namespace govbus {
 
 namespace {
+
+// Years outside 0000-9999 and offsets of a day or more (never met in
+// practice), through the C library.
+// `ms` already includes the offset.
+std::string format_rfc3339_slow(std::int64_t ms, int offset_minutes) {
+    std::int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    int millis = static_cast<int>(ms - secs * 1000);
+    std::time_t tt = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[64];
+    int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+    if (offset_minutes == 0) {
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+    } else {
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%c%02d:%02d", tm.tm_year + 1900,
+                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis,
+                      offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+    }
+    return buf;
+}
 
 // Reads exactly n digits at s[pos]; advances pos.
 bool read_digits(const std::string& s, std::size_t& pos, int n, int& out) {
@@ -96,23 +119,45 @@ std::optional<TimePoint> parse_rfc3339(const std::string& s) {
 }
 
 std::string format_rfc3339(TimePoint t, int offset_minutes) {
-    auto ms = to_unix_ms(t) + static_cast<std::int64_t>(offset_minutes) * 60000;
-    std::int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-    int millis = static_cast<int>(ms - secs * 1000);
-    std::time_t tt = static_cast<std::time_t>(secs);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[64];
-    int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+    // Every log record and hop is stamped, so this is written out by hand:
+    // gmtime_r and snprintf cost several times as much as the rest of a record.
+    const std::int64_t ms = to_unix_ms(t) + static_cast<std::int64_t>(offset_minutes) * 60000;
+    constexpr std::int64_t kDay = 86400000;
+    const std::int64_t days = ms >= 0 ? ms / kDay : (ms - (kDay - 1)) / kDay;
+    const auto in_day = static_cast<int>(ms - days * kDay);
+    const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{days}}};
+    const int year = static_cast<int>(date.year());
+    if (year < 0 || year > 9999 || offset_minutes <= -1440 || offset_minutes >= 1440)
+        return format_rfc3339_slow(ms, offset_minutes);
+    char buf[32];
+    char* p = buf;
+    auto put = [&p](int value, int digits) {
+        for (int i = digits - 1; i >= 0; --i, value /= 10) p[i] = static_cast<char>('0' + value % 10);
+        p += digits;
+    };
+    put(year, 4);
+    *p++ = '-';
+    put(static_cast<int>(static_cast<unsigned>(date.month())), 2);
+    *p++ = '-';
+    put(static_cast<int>(static_cast<unsigned>(date.day())), 2);
+    *p++ = 'T';
+    put(in_day / 3600000, 2);
+    *p++ = ':';
+    put(in_day / 60000 % 60, 2);
+    *p++ = ':';
+    put(in_day / 1000 % 60, 2);
+    *p++ = '.';
+    put(in_day % 1000, 3);
     if (offset_minutes == 0) {
-        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+        *p++ = 'Z';
     } else {
-        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%c%02d:%02d", tm.tm_year + 1900,
-                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis,
-                      offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+        const int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+        *p++ = offset_minutes < 0 ? '-' : '+';
+        put(off / 60, 2);
+        *p++ = ':';
+        put(off % 60, 2);
     }
-    return buf;
+    return std::string(buf, p);
 }
 
 std::int64_t to_unix_ms(TimePoint t) {

@@ -4,6 +4,10 @@
 #include "bus/core/clock.hpp"
 #include "bus/core/uuid.hpp"
 
+#include <cstdio>
+#include <ctime>
+#include <vector>
+
 using namespace govbus;
 
 BOOST_AUTO_TEST_CASE(parses_rfc3339_with_offset_and_z_to_the_same_instant) {
@@ -29,6 +33,50 @@ BOOST_AUTO_TEST_CASE(formats_and_parses_back_to_the_same_millisecond) {
     BOOST_TEST(s == "2026-11-25T09:30:00.123+08:00");
     BOOST_TEST(to_unix_ms(*parse_rfc3339(s)) == 1795570200123LL);
     BOOST_TEST(format_rfc3339(t, 0) == "2026-11-25T01:30:00.123Z");
+}
+
+// The C library's reading of the same instant, as format_rfc3339 spells it.
+std::string reference_rfc3339(std::int64_t unix_ms, int offset_minutes) {
+    std::int64_t ms = unix_ms + std::int64_t{offset_minutes} * 60000;
+    std::int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    std::time_t tt = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[64];
+    int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+    int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d", tm.tm_year + 1900, tm.tm_mon + 1,
+                          tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms - secs * 1000));
+    if (offset_minutes == 0) std::snprintf(buf + n, sizeof buf - n, "Z");
+    else std::snprintf(buf + n, sizeof buf - n, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+    return buf;
+}
+
+BOOST_AUTO_TEST_CASE(formatting_agrees_with_the_c_library_across_dates_and_offsets) {
+    std::vector<std::int64_t> instants = {
+        0, -1, -86400000, -86400001, 1, 999, 1000, 86399999, 86400000,
+        951782400000LL,     // 2000-02-29T00:00:00Z (leap day of a century divisible by 400)
+        951868799999LL,     // 2000-02-29T23:59:59.999Z
+        4107542400000LL,    // 2100-03-01T00:00:00Z (2100 is no leap year)
+        1795570200123LL,    // 2026-11-25T01:30:00.123Z
+        7258118399999LL,    // 2199-12-31T23:59:59.999Z
+        -8520336000000LL,   // 1700-01-01T00:00:00Z
+    };
+    // xorshift: instants over the 280 years either side of 1970 that a
+    // nanosecond TimePoint can hold.
+    std::uint64_t x = 88172645463325252ULL;
+    for (int i = 0; i < 20000; ++i) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        instants.push_back(static_cast<std::int64_t>(x % 17672140800000ULL) - 8836070400000LL);
+    }
+    for (int offset : {0, 480, -300, 345, -720, 840, 1439, -1439, 1440, 6000}) {
+        for (auto ms : instants) {
+            auto got = format_rfc3339(from_unix_ms(ms), offset);
+            auto want = reference_rfc3339(ms, offset);
+            if (got != want) BOOST_TEST(got == want, "at " << ms << " ms, offset " << offset);
+            if (got != want) return;
+        }
+    }
+    BOOST_TEST(format_rfc3339(from_unix_ms(951782400000LL), 0) == "2000-02-29T00:00:00.000Z");
 }
 
 BOOST_AUTO_TEST_CASE(new_uuids_are_version_4_and_distinct) {
