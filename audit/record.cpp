@@ -66,9 +66,15 @@ std::string encode_record(const Record& r) {
 }
 
 std::string digest(HashAlgorithm a, std::string_view data) {
+    // Fetched once: EVP_sha256() and EVP_sm3() make OpenSSL look the
+    // implementation up again on every call, which costs about as much as
+    // hashing a record. Fetched digests are immutable and shared by threads.
+    static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    static EVP_MD* const sm3 = EVP_MD_fetch(nullptr, "SM3", nullptr);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    const EVP_MD* md_type = a == HashAlgorithm::sm3 ? EVP_sm3() : EVP_sha256();
+    const EVP_MD* md_type = a == HashAlgorithm::sm3 ? sm3 : sha256;
+    if (!md_type) throw std::runtime_error("OpenSSL has no " + std::string(to_string(a)) + " digest");
     if (EVP_Digest(data.data(), data.size(), md, &len, md_type, nullptr) != 1)
         throw std::runtime_error("OpenSSL digest failed");
     return std::string(reinterpret_cast<char*>(md), len);
