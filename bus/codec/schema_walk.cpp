@@ -40,7 +40,9 @@ std::vector<std::string> split_pointer(std::string_view p) {
 
 namespace {
 
-void walk_rules(const SchemaNode& schema, const json::value& v, const std::string& pointer, Problems& out) {
+// `pointer` is the JSON Pointer of `v`; members and elements extend it in
+// place and put it back, so walking a payload allocates no path per node.
+void walk_rules(const SchemaNode& schema, const json::value& v, std::string& pointer, Problems& out) {
     if (!schema.known()) return;
     if (v.is_string()) {
         auto rule = schema.rule();
@@ -50,12 +52,23 @@ void walk_rules(const SchemaNode& schema, const json::value& v, const std::strin
                 out.push_back(std::move(p));
         }
     } else if (v.is_object()) {
-        for (const auto& m : v.get_object())
-            walk_rules(schema.member(m.key()), m.value(), pointer + "/" + pointer_token(m.key()), out);
+        const std::size_t length = pointer.size();
+        for (const auto& m : v.get_object()) {
+            pointer += '/';
+            pointer += pointer_token(m.key());
+            walk_rules(schema.member(m.key()), m.value(), pointer, out);
+            pointer.resize(length);
+        }
     } else if (v.is_array()) {
+        const std::size_t length = pointer.size();
         const auto& a = v.get_array();
         SchemaNode items = schema.items();
-        for (std::size_t i = 0; i < a.size(); ++i) walk_rules(items, a[i], pointer + "/" + std::to_string(i), out);
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            pointer += '/';
+            pointer += std::to_string(i);
+            walk_rules(items, a[i], pointer, out);
+            pointer.resize(length);
+        }
     }
 }
 
@@ -115,7 +128,8 @@ std::string pointer_token(std::string_view key) {
 
 Problems check_payload_rules(const json::value& schema, const json::value& payload, const std::string& prefix) {
     Problems out;
-    walk_rules(SchemaNode(schema), payload, prefix, out);
+    std::string pointer = prefix;
+    walk_rules(SchemaNode(schema), payload, pointer, out);
     return out;
 }
 

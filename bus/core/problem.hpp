@@ -51,10 +51,12 @@ public:
     // The first error; only meaningful when !ok().
     const Problem& problem() const { return problems_.front(); }
 
-    Result& with_warnings(Problems ws) {
+    Result& with_warnings(Problems ws) & {
         for (auto& w : ws) problems_.push_back(std::move(w));
         return *this;
     }
+    // On a temporary: `return Result<T>(v).with_warnings(w);` moves the value out instead of copying it.
+    Result&& with_warnings(Problems ws) && { return std::move(with_warnings(std::move(ws))); }
 
 private:
     std::optional<T> value_;
