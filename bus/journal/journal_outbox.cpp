@@ -180,13 +180,24 @@ Result<std::vector<std::string>> Journal::destinations_with_work(TimePoint now) 
     std::vector<std::string> out;
     std::lock_guard lock(read_mutex_);
     {
-        auto q = reader_->cached(
-            "SELECT x.destination FROM (SELECT DISTINCT destination FROM deliveries "
-            "WHERE state = 0 AND next_attempt_ms <= ?1) AS x WHERE EXISTS (SELECT 1 FROM deliveries d "
-            "INDEXED BY deliveries_outbox WHERE d.destination = x.destination AND d.state = 0 AND "
-            "d.next_attempt_ms <= ?1 AND " GOVBUS_HEAD_OF_CASE ") ORDER BY x.destination");
-        q->bind(1, to_unix_ms(now));
-        while (q->step()) out.push_back(q->column_text(0));
+        // One index seek per destination rather than a pass over every pending
+        // delivery: under a backlog the dispatcher asks this on every round.
+        auto next = reader_->cached(
+            "SELECT destination FROM deliveries INDEXED BY deliveries_outbox WHERE destination > ?1 "
+            "ORDER BY destination LIMIT 1");
+        auto ready = reader_->cached(
+            "SELECT 1 FROM deliveries d INDEXED BY deliveries_outbox WHERE d.destination = ?1 AND d.state = 0 AND "
+            "d.next_attempt_ms <= ?2 AND " GOVBUS_HEAD_OF_CASE " LIMIT 1");
+        std::string after;
+        for (;;) {
+            next->reset();
+            next->bind(1, after);
+            if (!next->step()) break;
+            after = next->column_text(0);
+            ready->reset();
+            ready->bind(1, after).bind(2, to_unix_ms(now));
+            if (ready->step()) out.push_back(after);
+        }
     }
     if (auto p = reader_->take_error()) return *p;
     return out;

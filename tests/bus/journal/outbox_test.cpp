@@ -300,3 +300,27 @@ BOOST_AUTO_TEST_CASE(records_many_deliveries_at_once_and_names_the_unknown_ones)
     BOOST_TEST(st.problem().message.find(std::to_string(taken[1].id)) != std::string::npos);
     BOOST_TEST(j->stats()->destinations.empty());  // taken[2] was recorded despite the unknown one
 }
+
+BOOST_AUTO_TEST_CASE(names_each_destination_with_ready_work_once_in_order) {
+    TempDir dir;
+    auto j = open_journal(dir.file("journal.db"));
+    // endpoint:b ends up with dead letters only, endpoint:d with in-flight only.
+    for (int i = 0; i < 3; ++i) {
+        const std::string n = std::to_string(i);
+        j->accept(make_accept("c-" + n, "", {"endpoint:c"}));
+        j->accept(make_accept("a-" + n, "", {"endpoint:a"}));
+    }
+    j->accept(make_accept("b-0", "", {"endpoint:b"}));
+    j->accept(make_accept("d-0", "", {"endpoint:d"}));
+    j->accept(make_accept("e-0", "", {"endpoint:e"}));
+    auto now = soon();
+    BOOST_TEST((*j->destinations_with_work(now) ==
+                Ids{"endpoint:a", "endpoint:b", "endpoint:c", "endpoint:d", "endpoint:e"}));
+    auto b = *j->take_ready("endpoint:b", now, 10);
+    BOOST_REQUIRE_EQUAL(b.size(), 1u);
+    BOOST_TEST(j->rejected(b[0].id, make_problem("acl.denied", "not allowed"), now).ok());
+    BOOST_TEST(j->take_ready("endpoint:d", now, 10)->size() == 1u);
+    BOOST_TEST((*j->destinations_with_work(now) == Ids{"endpoint:a", "endpoint:c", "endpoint:e"}));
+    // Not yet due: nothing.
+    BOOST_TEST(j->destinations_with_work(std::chrono::system_clock::now() - 1h)->empty());
+}
