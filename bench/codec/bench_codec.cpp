@@ -1,7 +1,8 @@
 // Envelope codec benchmark: decode (parse + schema validation + data rules)
 // against a bare parse of the same bytes (no schema, no rules), XML and JSON,
 // about 1 KiB and 64 KiB. Prints a Markdown table for bench/RESULTS.md.
-//   bench_codec [--seconds S]
+//   bench_codec [--seconds S] [--only json-1k|json-64k|xml-1k|xml-64k]
+// --only runs one row, for profiling one decode path with perf.
 #include "bus/codec/codec.hpp"
 #include "bus/codec/json_reader.hpp"
 #include "bus/codec/xml_reader.hpp"
@@ -47,8 +48,18 @@ Rate measure(double seconds, std::size_t bytes, const std::function<bool()>& onc
 
 int main(int argc, char** argv) {
     double seconds = 3;
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::string(argv[i]) == "--seconds") seconds = std::atof(argv[++i]);
+    std::string only;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--seconds" && i + 1 < argc) {
+            seconds = std::atof(argv[++i]);
+        } else if (a == "--only" && i + 1 < argc) {
+            only = argv[++i];
+        } else {
+            std::fprintf(stderr, "usage: bench_codec [--seconds S] [--only json-1k|json-64k|xml-1k|xml-64k]\n");
+            return 2;
+        }
+    }
     const Codec codec;
     const govbus::codec::XmlLimits xml_limits;
     const govbus::codec::JsonLimits json_limits;
@@ -60,6 +71,8 @@ int main(int argc, char** argv) {
         request.form_padding = padding;
         const auto envelope = govbus::tools::make_case_apply(request);
         for (Encoding enc : {Encoding::json, Encoding::xml}) {
+            const std::string name = std::string(enc == Encoding::xml ? "xml" : "json") + (padding ? "-64k" : "-1k");
+            if (!only.empty() && only != name) continue;
             const std::string bytes = codec.encode(envelope, enc);
             if (!codec.decode(bytes).ok()) {
                 std::fprintf(stderr, "bench_codec: the sample message does not decode\n");
