@@ -11,12 +11,13 @@ namespace {
 // A pending delivery may go when no earlier delivery of its case to the same
 // destination is pending or in flight (DESIGN.md "Per-case order is kept").
 // Delivery ids grow with accept order, so "earlier" is "smaller id".
-// `e.case_number <> ''` is implied, and spelled out so the partial index
-// deliveries_case can serve the lookup.
+// `e.state < 2` is "pending (0) or in flight (1)"; it and the implied
+// `e.case_number <> ''` are spelled as the partial index deliveries_case
+// is, so that index serves the lookup.
 #define GOVBUS_HEAD_OF_CASE                                                                    \
     "(d.case_number = '' OR NOT EXISTS (SELECT 1 FROM deliveries e WHERE "                   \
     "e.destination = d.destination AND e.case_number = d.case_number AND e.case_number <> '' " \
-    "AND e.state IN (0, 1) AND e.id < d.id))"
+    "AND e.state < 2 AND e.id < d.id))"
 
 std::optional<TimePoint> optional_time(std::int64_t ms) {
     return ms == 0 ? std::nullopt : std::optional<TimePoint>(from_unix_ms(ms));
@@ -87,7 +88,7 @@ Status Journal::delivered(const std::vector<std::int64_t>& delivery_ids) {
         std::lock_guard lock(write_mutex_);
         sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
         for (std::int64_t id : delivery_ids) {
-            auto n = writer_->cached("DELETE FROM deliveries WHERE id = ?1 AND state IN (0, 1)")->bind(1, id).run();
+            auto n = writer_->cached("DELETE FROM deliveries WHERE id = ?1 AND state < 2")->bind(1, id).run();
             if (n == 0 && !writer_->error()) unknown += (unknown.empty() ? "" : ", ") + std::to_string(id);
         }
         if (auto st = tx.commit(); !st) return st;
@@ -117,7 +118,7 @@ Result<RetryDecision> Journal::failed(std::int64_t delivery_id, const Problem& r
     sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
     std::optional<std::pair<int, std::int64_t>> row;  // attempts, expires_ms
     {
-        auto q = writer_->cached("SELECT attempts, expires_ms FROM deliveries WHERE id = ?1 AND state IN (0, 1)");
+        auto q = writer_->cached("SELECT attempts, expires_ms FROM deliveries WHERE id = ?1 AND state < 2");
         q->bind(1, delivery_id);
         if (q->step()) row.emplace(static_cast<int>(q->column_int(0)), q->column_int(1));
     }
@@ -154,7 +155,7 @@ Status Journal::rejected(std::int64_t delivery_id, const Problem& reason, TimePo
     sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
     std::optional<int> attempts;
     {
-        auto q = writer_->cached("SELECT attempts, expires_ms FROM deliveries WHERE id = ?1 AND state IN (0, 1)");
+        auto q = writer_->cached("SELECT attempts, expires_ms FROM deliveries WHERE id = ?1 AND state < 2");
         q->bind(1, delivery_id);
         if (q->step()) attempts = static_cast<int>(q->column_int(0));
     }
@@ -180,10 +181,11 @@ Result<std::vector<std::string>> Journal::destinations_with_work(TimePoint now) 
     std::vector<std::string> out;
     std::lock_guard lock(read_mutex_);
     {
-        // One index seek per destination rather than a pass over every pending
-        // delivery: under a backlog the dispatcher asks this on every round.
+        // One index seek per destination with pending deliveries rather than
+        // a pass over all of them: under a backlog the dispatcher asks this on
+        // every round.
         auto next = reader_->cached(
-            "SELECT destination FROM deliveries INDEXED BY deliveries_outbox WHERE destination > ?1 "
+            "SELECT destination FROM deliveries INDEXED BY deliveries_outbox WHERE destination > ?1 AND state = 0 "
             "ORDER BY destination LIMIT 1");
         auto ready = reader_->cached(
             "SELECT 1 FROM deliveries d INDEXED BY deliveries_outbox WHERE d.destination = ?1 AND d.state = 0 AND "

@@ -63,6 +63,23 @@ CREATE TABLE case_paths (
     recorded_ms INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+        // 2: the outbox, due and expiry indexes hold only pending deliveries
+        // and the case index only those not dead, so marking a delivery in
+        // flight removes index entries instead of rewriting them, and
+        // deleting a delivered one touches fewer indexes. Dead letters get an
+        // index of their own. (Partial-index conditions avoid IN lists: SQLite
+        // evaluates them on every write.)
+        R"sql(
+DROP INDEX deliveries_outbox;
+DROP INDEX deliveries_case;
+DROP INDEX deliveries_due;
+DROP INDEX deliveries_expiry;
+CREATE INDEX deliveries_outbox ON deliveries(destination, priority DESC, id) WHERE state = 0;
+CREATE INDEX deliveries_case ON deliveries(destination, case_number) WHERE state < 2 AND case_number <> '';
+CREATE INDEX deliveries_due ON deliveries(next_attempt_ms) WHERE state = 0;
+CREATE INDEX deliveries_expiry ON deliveries(expires_ms) WHERE state = 0 AND expires_ms > 0;
+CREATE INDEX deliveries_dead ON deliveries(id) WHERE state = 2;
+)sql",
     };
     return list;
 }

@@ -3,6 +3,8 @@
 
 #include "tests/bus/journal/journal_fixture.hpp"
 
+#include <sqlite3.h>
+
 using namespace govbus;
 using namespace govbus::test;
 using namespace std::chrono_literals;
@@ -323,4 +325,48 @@ BOOST_AUTO_TEST_CASE(names_each_destination_with_ready_work_once_in_order) {
     BOOST_TEST((*j->destinations_with_work(now) == Ids{"endpoint:a", "endpoint:c", "endpoint:e"}));
     // Not yet due: nothing.
     BOOST_TEST(j->destinations_with_work(std::chrono::system_clock::now() - 1h)->empty());
+}
+
+// A journal written by schema version 1 (whose indexes covered every
+// delivery whatever its state) keeps its pending, in-flight and dead
+// deliveries when version 2 rebuilds them as partial indexes.
+BOOST_AUTO_TEST_CASE(a_version_1_journal_keeps_its_deliveries_through_the_index_migration) {
+    TempDir dir;
+    const std::string path = dir.file("journal.db");
+    auto now = soon();
+    {
+        auto j = open_journal(path);
+        for (const char* id : {"in-flight", "dead", "pending"}) j->accept(make_accept(id, "", {"endpoint:a"}));
+        auto taken = *j->take_ready("endpoint:a", now, 2);
+        BOOST_REQUIRE(ids_of(taken) == (Ids{"in-flight", "dead"}));
+        BOOST_TEST(j->rejected(taken[1].id, make_problem("acl.denied", "not allowed"), now).ok());
+    }
+    // Back to version 1: its indexes, its number. "in-flight" stays in flight, as after a crash.
+    {
+        sqlite3* raw = nullptr;
+        BOOST_REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+        const char* v1 =
+            "DROP INDEX deliveries_outbox; DROP INDEX deliveries_case; DROP INDEX deliveries_due; "
+            "DROP INDEX deliveries_expiry; DROP INDEX deliveries_dead; "
+            "CREATE INDEX deliveries_outbox ON deliveries(destination, state, priority DESC, id); "
+            "CREATE INDEX deliveries_case ON deliveries(destination, case_number, state) WHERE case_number <> ''; "
+            "CREATE INDEX deliveries_due ON deliveries(state, next_attempt_ms); "
+            "CREATE INDEX deliveries_expiry ON deliveries(state, expires_ms) WHERE expires_ms > 0; "
+            "PRAGMA user_version=1;";
+        char* err = nullptr;
+        BOOST_REQUIRE_MESSAGE(sqlite3_exec(raw, v1, nullptr, nullptr, &err) == SQLITE_OK, (err ? err : ""));
+        sqlite3_close(raw);
+    }
+    auto j = open_journal(path);
+    auto s = j->stats();
+    BOOST_REQUIRE_EQUAL(s->destinations.size(), 1u);
+    BOOST_TEST(s->destinations[0].pending == 2);  // "in-flight" was put back on open
+    BOOST_TEST(s->destinations[0].in_flight == 0);
+    BOOST_TEST(s->destinations[0].dead_letters == 1);
+    BOOST_TEST((*j->destinations_with_work(now) == Ids{"endpoint:a"}));
+    BOOST_TEST(ids_of(*j->take_ready("endpoint:a", now, 10)) == (Ids{"in-flight", "pending"}));
+    auto dead = j->list_dead_letters(10);
+    BOOST_REQUIRE(dead.ok());
+    BOOST_REQUIRE_EQUAL(dead->size(), 1u);
+    BOOST_TEST((*dead)[0].message_id == "dead");
 }
