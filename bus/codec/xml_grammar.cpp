@@ -6,7 +6,14 @@
 #include <xercesc/parsers/XercesDOMParser.hpp>
 #include <xercesc/sax/ErrorHandler.hpp>
 #include <xercesc/sax/SAXParseException.hpp>
+#include <xercesc/util/regx/RangeToken.hpp>
+#include <xercesc/util/regx/RegularExpression.hpp>
+#include <xercesc/validators/datatype/DatatypeValidatorFactory.hpp>
+#include <xercesc/validators/datatype/ListDatatypeValidator.hpp>
+#include <xercesc/validators/datatype/UnionDatatypeValidator.hpp>
+#include <xercesc/validators/schema/SchemaGrammar.hpp>
 
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -40,6 +47,56 @@ void load(XercesDOMParser& loader, SchemaErrors& errors, const std::filesystem::
         throw std::runtime_error("cannot load XML schema " + xsd.string() + ":" + errors.first);
 }
 
+// Xerces builds the lookup table of a pattern's character class ([0-9],
+// [-+], ...) the first time a value reaches it, and two threads doing that at
+// once abort the process (RangeToken::doCreateMap asserts). Every table is
+// built here, while one thread holds the pool, so validation only reads them.
+//
+// Neither a validator's compiled pattern nor the pattern's parsed form has a
+// public accessor. A derived class may name a protected member, and the
+// pointer to member it forms reaches that member of any instance of the base.
+struct ValidatorPattern : DatatypeValidator {
+    static RegularExpression* of(const DatatypeValidator& dv) { return (dv.*(&ValidatorPattern::getRegex))(); }
+};
+struct PatternTree : RegularExpression {
+    static Token* of(const RegularExpression& r) { return r.*(&PatternTree::fTokenTree); }
+};
+
+void build_range_tables(Token* t) {
+    if (!t) return;
+    if (t->getTokenType() == Token::T_RANGE || t->getTokenType() == Token::T_NRANGE)
+        static_cast<RangeToken*>(t)->createMap();
+    for (XMLSize_t i = 0; i < t->size(); ++i) build_range_tables(t->getChild(i));
+}
+
+void build_range_tables(DatatypeValidator* dv, std::set<DatatypeValidator*>& seen) {
+    for (; dv && seen.insert(dv).second; dv = dv->getBaseValidator()) {
+        if (RegularExpression* r = ValidatorPattern::of(*dv)) build_range_tables(PatternTree::of(*r));
+        if (dv->getType() == DatatypeValidator::Union)
+            if (auto* members = static_cast<UnionDatatypeValidator*>(dv)->getMemberTypeValidators())
+                for (XMLSize_t i = 0; i < members->size(); ++i) build_range_tables(members->elementAt(i), seen);
+        if (dv->getType() == DatatypeValidator::List)
+            build_range_tables(static_cast<ListDatatypeValidator*>(dv)->getItemTypeDTV(), seen);
+    }
+}
+
+void build_range_tables(DVHashTable* registry, std::set<DatatypeValidator*>& seen) {
+    if (!registry) return;
+    RefHashTableOfEnumerator<DatatypeValidator> e(registry, false, XMLPlatformUtils::fgMemoryManager);
+    while (e.hasMoreElements()) build_range_tables(&e.nextElement(), seen);
+}
+
+void build_range_tables(XMLGrammarPool& pool) {
+    std::set<DatatypeValidator*> seen;
+    build_range_tables(DatatypeValidatorFactory::getBuiltInRegistry(), seen);
+    RefHashTableOfEnumerator<Grammar> grammars = pool.getGrammarEnumerator();
+    while (grammars.hasMoreElements()) {
+        Grammar& g = grammars.nextElement();
+        if (g.getGrammarType() == Grammar::SchemaGrammarType)
+            build_range_tables(static_cast<SchemaGrammar&>(g).getDatatypeRegistry()->getUserDefinedRegistry(), seen);
+    }
+}
+
 }  // namespace
 
 GrammarPool::GrammarPool(const SchemaSet& schemas) {
@@ -57,6 +114,7 @@ GrammarPool::GrammarPool(const SchemaSet& schemas) {
         for (const auto& [key, payload] : schemas.payloads()) load(loader, errors, payload.xsd);
     }
     pool_->lockPool();
+    build_range_tables(*pool_);
 }
 
 GrammarPool::~GrammarPool() = default;
