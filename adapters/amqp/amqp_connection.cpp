@@ -43,7 +43,9 @@ bool body_bytes(const proton::message& m, std::string& out) {
     const proton::value& body = m.body();
     if (body.type() == proton::BINARY) {
         auto b = proton::get<proton::binary>(body);
-        out.assign(b.begin(), b.end());
+        // Through char pointers, so the copy is one memcpy rather than a loop converting each byte.
+        const char* p = reinterpret_cast<const char*>(b.data());
+        out.assign(p, p + b.size());
         return true;
     }
     if (body.type() == proton::STRING) {
@@ -221,7 +223,8 @@ void AmqpConnection::send(std::uint64_t link, std::uint64_t key, const OutboundM
     m.subject(message.type);
     m.content_type(message.content_type);
     m.durable(true);
-    m.body(proton::binary(message.bytes.begin(), message.bytes.end()));
+    const auto* p = reinterpret_cast<const std::uint8_t*>(message.bytes.data());
+    m.body(proton::binary(p, p + message.bytes.size()));  // one memcpy, as in body_bytes
     s.send(m, tag_of(key));
     context_.book.unclaim(link, s.credit());
 }
