@@ -1,6 +1,7 @@
 #include "adapters/http/http_adapter.hpp"
 
 #include "bus/core/log.hpp"
+#include "security/tls_context.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -28,18 +29,6 @@ namespace {
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 }  // namespace
-
-std::unique_ptr<asio::ssl::context> make_tls_context(const TlsFiles& files, bool server) {
-    auto ctx = std::make_unique<asio::ssl::context>(server ? asio::ssl::context::tls_server : asio::ssl::context::tls_client);
-    SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
-    ctx->use_certificate_chain_file(files.cert);
-    ctx->use_private_key_file(files.key, asio::ssl::context::pem);
-    ctx->load_verify_file(files.ca);
-    auto mode = asio::ssl::verify_peer;
-    if (server && files.require_client_cert) mode |= asio::ssl::verify_fail_if_no_peer_cert;
-    ctx->set_verify_mode(mode);
-    return ctx;
-}
 
 // Connections to departments kept open between pushes (HTTP/1.1 keep-alive),
 // by scheme, host and port; at most max_in_flight idle ones each.
@@ -208,8 +197,9 @@ Status HttpAdapter::start(AdapterHost& host) {
     host_ = &host;
     if (options_.tls) {
         try {
-            server_tls_ = make_tls_context(*options_.tls, true);
-            client_tls_ = make_tls_context(*options_.tls, false);
+            const security::TlsContextFiles files{options_.tls->ca, options_.tls->cert, options_.tls->key};
+            server_tls_ = security::make_tls_context(files, true, options_.tls->require_client_cert);
+            client_tls_ = security::make_tls_context(files, false);
         } catch (const std::exception& e) {
             return make_problem("http.tls", "cannot set up TLS from " + options_.tls->cert + ", " + options_.tls->key +
                                                 " and " + options_.tls->ca + ": " + e.what());

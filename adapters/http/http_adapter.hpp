@@ -92,13 +92,6 @@ private:
 
 Result<std::unique_ptr<Adapter>> make_http_adapter(const AdapterConfig& config);
 
-// A TLS context for HTTPS as govbus speaks it, the adapter's and a
-// department's alike: TLS 1.2 at least, `files.cert` and its key shown to
-// the peer, the peer verified against `files.ca` (a server also requires a
-// client certificate when `files.require_client_cert`). Throws when a file
-// cannot be loaded.
-std::unique_ptr<boost::asio::ssl::context> make_tls_context(const TlsFiles& files, bool server);
-
 // The server side: accepts connections on the adapter's acceptor.
 void accept_http(HttpAdapter& adapter, boost::asio::ip::tcp::acceptor& acceptor);
 

@@ -1,8 +1,8 @@
 #include "tools/common/department_link.hpp"
 
-#include "adapters/http/http_adapter.hpp"
 #include "bus/journal/sqlite.hpp"
 #include "bus/node/adapter_options.hpp"
+#include "security/tls_context.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -183,7 +183,7 @@ Result<std::unique_ptr<DepartmentLink>> make_http_link(const std::string& base, 
         if (tls.ca.empty() || tls.cert.empty() || tls.key.empty())
             return make_problem("link.tls", "an https:// node needs a CA file, a client certificate and its key (dept-sim: --ca, --cert, --key)");
         try {
-            to.tls = http::make_tls_context(TlsFiles{tls.ca, tls.cert, tls.key}, false);
+            to.tls = security::make_tls_context(security::TlsContextFiles{tls.ca, tls.cert, tls.key}, false);
         } catch (const std::exception& e) {
             return make_problem("link.tls", std::string("cannot load the TLS files: ") + e.what());
         }
