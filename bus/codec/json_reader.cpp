@@ -17,6 +17,17 @@ namespace {
 // The encoding is checked before parsing (first_invalid_utf8), faster than the reader's own check.
 constexpr unsigned kFlags = rapidjson::kParseIterativeFlag;
 
+// The reader takes a NUL-terminated string. Built with SSE2 it loads sixteen
+// aligned bytes at a time and may read up to fifteen past the terminator;
+// the copy keeps those bytes inside its allocation, set to NUL.
+std::string terminated_copy(std::string_view text) {
+    std::string copy;
+    copy.resize(text.size() + 16, '\0');
+    copy.resize(text.size());
+    text.copy(copy.data(), text.size());
+    return copy;
+}
+
 // Where the reader is: one frame per open object or array.
 class PathTracker {
 public:
@@ -140,8 +151,7 @@ public:
                 line, column));
             return false;
         }
-        // The message is a string_view: copy once with the terminator the reader needs.
-        std::string copy(text_);
+        const std::string copy = terminated_copy(text_);
         rapidjson::StringStream in(copy.c_str());
         CappedHandler<Out> handler(document, in, text_, limits_);
         rapidjson::Reader reader;
@@ -216,7 +226,7 @@ Result<std::unique_ptr<rapidjson::Document>> read_json(std::string_view bytes, c
 
 std::pair<int, int> locate_pointer(std::string_view bytes, std::string_view pointer) {
     if (pointer.empty()) return {1, 1};
-    std::string copy(bytes);
+    const std::string copy = terminated_copy(bytes);
     rapidjson::StringStream in(copy.c_str());
     PointerFinder finder{std::string(pointer), in};
     rapidjson::Reader reader;
