@@ -11,6 +11,7 @@
 #include <xercesc/validators/datatype/DatatypeValidatorFactory.hpp>
 #include <xercesc/validators/datatype/ListDatatypeValidator.hpp>
 #include <xercesc/validators/datatype/UnionDatatypeValidator.hpp>
+#include <xercesc/validators/schema/ComplexTypeInfo.hpp>
 #include <xercesc/validators/schema/SchemaGrammar.hpp>
 
 #include <set>
@@ -47,9 +48,11 @@ void load(XercesDOMParser& loader, SchemaErrors& errors, const std::filesystem::
         throw std::runtime_error("cannot load XML schema " + xsd.string() + ":" + errors.first);
 }
 
-// Xerces builds the lookup table of a pattern's character class ([0-9],
-// [-+], ...) the first time a value reaches it, and two threads doing that at
-// once abort the process (RangeToken::doCreateMap asserts). Every table is
+// Xerces builds some parts of a loaded schema the first time a document
+// needs them: the lookup table of a pattern's character class ([0-9], [-+],
+// ...) and a complex type's content model (and its text for error messages).
+// Two threads doing that at once abort the process (RangeToken::doCreateMap
+// asserts) or build a content model twice and leak one. Every such part is
 // built here, while one thread holds the pool, so validation only reads them.
 //
 // Neither a validator's compiled pattern nor the pattern's parsed form has a
@@ -86,14 +89,27 @@ void build_range_tables(DVHashTable* registry, std::set<DatatypeValidator*>& see
     while (e.hasMoreElements()) build_range_tables(&e.nextElement(), seen);
 }
 
-void build_range_tables(XMLGrammarPool& pool) {
+void build_content_model(ComplexTypeInfo* type) {
+    if (!type) return;
+    type->getContentModel();
+    type->getFormattedContentModel();
+}
+
+void build_lazy_parts(XMLGrammarPool& pool) {
     std::set<DatatypeValidator*> seen;
     build_range_tables(DatatypeValidatorFactory::getBuiltInRegistry(), seen);
     RefHashTableOfEnumerator<Grammar> grammars = pool.getGrammarEnumerator();
     while (grammars.hasMoreElements()) {
         Grammar& g = grammars.nextElement();
-        if (g.getGrammarType() == Grammar::SchemaGrammarType)
-            build_range_tables(static_cast<SchemaGrammar&>(g).getDatatypeRegistry()->getUserDefinedRegistry(), seen);
+        if (g.getGrammarType() != Grammar::SchemaGrammarType) continue;
+        auto& schema = static_cast<SchemaGrammar&>(g);
+        build_range_tables(schema.getDatatypeRegistry()->getUserDefinedRegistry(), seen);
+        if (auto* types = schema.getComplexTypeRegistry()) {
+            RefHashTableOfEnumerator<ComplexTypeInfo> e(types, false, XMLPlatformUtils::fgMemoryManager);
+            while (e.hasMoreElements()) build_content_model(&e.nextElement());
+        }
+        auto elements = schema.getElemEnumerator();  // local elements' anonymous types too
+        while (elements.hasMoreElements()) build_content_model(elements.nextElement().getComplexTypeInfo());
     }
 }
 
@@ -114,7 +130,7 @@ GrammarPool::GrammarPool(const SchemaSet& schemas) {
         for (const auto& [key, payload] : schemas.payloads()) load(loader, errors, payload.xsd);
     }
     pool_->lockPool();
-    build_range_tables(*pool_);
+    build_lazy_parts(*pool_);
 }
 
 GrammarPool::~GrammarPool() = default;
