@@ -1,9 +1,11 @@
 // A node decodes on several threads against one codec. Xerces fills in parts
-// of its compiled schema patterns on first use; two threads doing that at
-// once made it abort (RangeToken::doCreateMap: Assertion `!fMap' failed).
-// Each round builds a fresh codec and lets threads meet its patterns for the
-// first time together.
-#define BOOST_TEST_MODULE concurrent_decode
+// of a loaded schema on first use (pattern tables, content models); two
+// threads doing that at once made it abort (RangeToken::doCreateMap:
+// Assertion `!fMap' failed) or leak (the sanitizer build reports it). Each
+// round builds a fresh codec and lets threads meet its schema for the first
+// time together. tests/bus/node/concurrent_decode_test covers one long-lived
+// codec.
+#define BOOST_TEST_MODULE first_use_race
 #include <boost/test/unit_test.hpp>
 
 #include "codec_fixture.hpp"
