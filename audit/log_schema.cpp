@@ -1,5 +1,9 @@
 #include "audit/log_schema.hpp"
 
+#include <algorithm>
+#include <array>
+#include <string_view>
+
 namespace govbus::audit {
 
 const char* const kRecordColumns =
@@ -9,14 +13,28 @@ const char* const kRecordColumns =
 const char* const kCheckpointColumns = "number, seq, chain_hash, time, kind, month, node_id, cert_fingerprint, signature";
 
 const char* const kHasReason = "reason_code <> ''";
+
+namespace {
+
+// The events nearly every message produces at a node; the rare-event index
+// leaves them out, and a search for one of them does not use that index.
+constexpr std::array<std::string_view, 4> kEverydayEvents = {"received", "accepted", "routed", "delivered"};
+
 // Spelled as inequalities, not NOT IN (...): SQLite evaluates a partial index's
 // condition on every insert, and an IN list makes it build a temporary table
 // for each record written.
-const char* const kRareEvent =
-    "event <> 'received' AND event <> 'accepted' AND event <> 'routed' AND event <> 'delivered'";
+std::string rare_event_condition() {
+    std::string out;
+    for (auto e : kEverydayEvents) out += std::string(out.empty() ? "" : " AND ") + "event <> '" + std::string(e) + "'";
+    return out;
+}
+
+}  // namespace
+
+const std::string kRareEvent = rare_event_condition();
 
 bool is_everyday_event(const std::string& event) {
-    return event == "received" || event == "accepted" || event == "routed" || event == "delivered";
+    return std::find(kEverydayEvents.begin(), kEverydayEvents.end(), event) != kEverydayEvents.end();
 }
 
 void create_schema(Database& db, bool with_indexes) {

@@ -6,6 +6,7 @@
 #include "audit/record.hpp"
 #include "audit/sqlite_db.hpp"
 
+#include <string>
 #include <vector>
 
 namespace govbus::audit {
@@ -17,7 +18,7 @@ void create_schema(Database& db, bool with_indexes);
 // The conditions of the partial indexes on reason_code and event; a query
 // that searches those columns repeats them so SQLite uses the index.
 extern const char* const kHasReason;
-extern const char* const kRareEvent;
+extern const std::string kRareEvent;
 bool is_everyday_event(const std::string& event);  // received, accepted, routed, delivered
 
 // The column list every SELECT of a record uses, in Record field order.
