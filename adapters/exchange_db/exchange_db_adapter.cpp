@@ -163,7 +163,7 @@ Result<std::unique_ptr<Adapter>> make_exchange_db_adapter(const AdapterConfig& c
         batch = block.integer_or(n, "batch", "/adapters/exchange-db", 50, 1, 10000);
     }
     Problems problems = reader.problems();
-    problems.insert(problems.end(), block.problems().begin(), block.problems().end());
+    append_problems(problems, block.problems());
     if (!problems.empty()) return problems;
     return std::unique_ptr<Adapter>(std::make_unique<ExchangeDbAdapter>(
         std::move(tables), std::chrono::milliseconds(poll_ms), static_cast<int>(batch)));

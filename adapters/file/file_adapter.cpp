@@ -187,7 +187,7 @@ Result<std::unique_ptr<Adapter>> make_file_adapter(const AdapterConfig& config) 
         scan_ms = block.integer_or(n, "scan_ms", "/adapters/file", 200, 10, 600000);
     }
     Problems problems = registry.problems();
-    problems.insert(problems.end(), block.problems().begin(), block.problems().end());
+    append_problems(problems, block.problems());
     if (!problems.empty()) return problems;
     return std::unique_ptr<Adapter>(std::make_unique<FileAdapter>(std::move(drops), static_cast<std::size_t>(max_bytes),
                                                                   std::chrono::milliseconds(scan_ms)));

@@ -26,6 +26,9 @@ struct Problem {
 
 using Problems = std::vector<Problem>;
 
+// Adds `from` at the end of `to`, for checks that collect every problem before answering.
+inline void append_problems(Problems& to, const Problems& from) { to.insert(to.end(), from.begin(), from.end()); }
+
 // Either a value or the problems that stopped it. Warnings may ride along with a value.
 template <class T>
 class Result {

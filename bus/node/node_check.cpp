@@ -45,22 +45,22 @@ Result<std::vector<AdapterConfig>> adapter_configs(const NodeConfig& config, con
 
 NodeTables load_node_tables(const NodeConfig& config, Problems& problems) {
     NodeTables out;
-    auto keep = [&problems](const Problems& found) { problems.insert(problems.end(), found.begin(), found.end()); };
-    if (auto routes = router::RouteTable::load(config.routes); !routes) keep(routes.problems());
+    if (auto routes = router::RouteTable::load(config.routes); !routes) append_problems(problems, routes.problems());
     else out.routes = std::make_shared<const router::RouteTable>(std::move(routes.value()));
     if (!config.catalogue.empty()) {
-        if (auto catalogue = ShareCatalogue::load(config.catalogue); !catalogue) keep(catalogue.problems());
+        auto catalogue = ShareCatalogue::load(config.catalogue);
+        if (!catalogue) append_problems(problems, catalogue.problems());
         else out.catalogue = std::make_shared<const ShareCatalogue>(std::move(catalogue.value()));
     }
     auto endpoints = EndpointRegistry::load(config.endpoints);
     if (!endpoints) {
-        keep(endpoints.problems());
+        append_problems(problems, endpoints.problems());
         return out;
     }
     out.endpoints = std::make_shared<const EndpointRegistry>(std::move(endpoints.value()));
     for (const auto& [id, e] : out.endpoints->all()) {
         if (e.translate.empty()) continue;
-        if (auto t = Translation::load(e.translate); !t) keep(t.problems());
+        if (auto t = Translation::load(e.translate); !t) append_problems(problems, t.problems());
         else out.translations[id] = std::make_shared<const Translation>(std::move(t.value()));
     }
     return out;
@@ -72,12 +72,11 @@ Status check_node_config(const NodeConfig& config) {
     if (!tables.endpoints) return problems;
     auto configs = adapter_configs(config, *tables.endpoints);
     if (!configs) {
-        problems.insert(problems.end(), configs.problems().begin(), configs.problems().end());
+        append_problems(problems, configs.problems());
         return problems;
     }
     for (const auto& ac : *configs)
-        if (auto adapter = make_adapter(ac); !adapter)
-            problems.insert(problems.end(), adapter.problems().begin(), adapter.problems().end());
+        if (auto adapter = make_adapter(ac); !adapter) append_problems(problems, adapter.problems());
     if (!problems.empty()) return problems;
     return ok_status();
 }
