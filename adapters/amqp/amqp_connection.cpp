@@ -2,6 +2,7 @@
 
 #include "adapters/amqp/peer_identity.hpp"
 #include "bus/core/log.hpp"
+#include "bus/node/amqp_body.hpp"
 #include "bus/node/amqp_disposition.hpp"
 
 #include <proton/connection.hpp>
@@ -36,23 +37,6 @@ std::uint64_t key_of(const proton::binary& tag) {
         key = key * 10 + static_cast<std::uint64_t>(b - '0');
     }
     return key;
-}
-
-// The envelope travels as the body: a data section (binary) or an AMQP string.
-bool body_bytes(const proton::message& m, std::string& out) {
-    const proton::value& body = m.body();
-    if (body.type() == proton::BINARY) {
-        auto b = proton::get<proton::binary>(body);
-        // Through char pointers, so the copy is one memcpy rather than a loop converting each byte.
-        const char* p = reinterpret_cast<const char*>(b.data());
-        out.assign(p, p + b.size());
-        return true;
-    }
-    if (body.type() == proton::STRING) {
-        out = proton::get<std::string>(body);
-        return true;
-    }
-    return false;
 }
 
 }  // namespace
@@ -223,8 +207,7 @@ void AmqpConnection::send(std::uint64_t link, std::uint64_t key, const OutboundM
     m.subject(message.type);
     m.content_type(message.content_type);
     m.durable(true);
-    const auto* p = reinterpret_cast<const std::uint8_t*>(message.bytes.data());
-    m.body(proton::binary(p, p + message.bytes.size()));  // one memcpy, as in body_bytes
+    m.body(binary_body(message.bytes));
     s.send(m, tag_of(key));
     context_.book.unclaim(link, s.credit());
 }

@@ -1,5 +1,6 @@
 #include "tools/common/bus_client.hpp"
 
+#include "bus/node/amqp_body.hpp"
 #include "bus/node/amqp_disposition.hpp"
 
 #include <proton/connection.hpp>
@@ -23,19 +24,6 @@
 #include <thread>
 
 namespace govbus::tools {
-
-namespace {
-std::string body_bytes(const proton::message& m) {
-    const proton::value& b = m.body();
-    if (b.type() == proton::BINARY) {
-        auto bin = proton::get<proton::binary>(b);
-        const char* p = reinterpret_cast<const char*>(bin.data());  // one memcpy, not a per-byte conversion
-        return std::string(p, p + bin.size());
-    }
-    if (b.type() == proton::STRING) return proton::get<std::string>(b);
-    return {};
-}
-}  // namespace
 
 class BusClient::Handler : public proton::messaging_handler {
 public:
@@ -133,7 +121,9 @@ public:
     }
 
     void on_message(proton::delivery& d, proton::message& m) override {
-        Status s = on_message_ ? on_message_(body_bytes(m), m.content_type()) : ok_status();
+        std::string bytes;
+        amqp::body_bytes(m, bytes);  // left empty when the body is neither binary nor a string
+        Status s = on_message_ ? on_message_(bytes, m.content_type()) : ok_status();
         if (s.ok()) {
             d.accept();
         } else {
@@ -180,8 +170,7 @@ private:
             Pending p = std::move(queue_.front());
             queue_.pop_front();
             proton::message m;
-            const auto* bytes = reinterpret_cast<const std::uint8_t*>(p.bytes.data());
-            m.body(proton::binary(bytes, bytes + p.bytes.size()));
+            m.body(amqp::binary_body(p.bytes));
             m.content_type(p.content_type);
             m.durable(true);
             auto t = sender_.send(m);

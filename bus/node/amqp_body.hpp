@@ -1,0 +1,20 @@
+// A govbus message as an AMQP 1.0 message body, and back. The envelope travels
+// as one data section (binary); a string body (amqp-value) is read as well,
+// since some clients send text that way.
+#pragma once
+
+#include <proton/binary.hpp>
+#include <proton/message.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace govbus::amqp {
+
+// The body of `m` into `out`; false when it is neither binary nor a string.
+bool body_bytes(const proton::message& m, std::string& out);
+
+// `bytes` as a binary body.
+proton::binary binary_body(std::string_view bytes);
+
+}  // namespace govbus::amqp
