@@ -6,6 +6,7 @@
 #include "bus/node/node_check.hpp"
 #include "bus/node/node_config.hpp"
 #include "security/envelope_verifier.hpp"
+#include "tools/govbusd/allocator.hpp"
 #include "tools/govbusd/exchange_log_sink.hpp"
 
 #include <boost/program_options.hpp>
@@ -37,7 +38,7 @@ void run_until_stopped(govbus::Node& node, sigset_t& signals) {
 int main(int argc, char** argv) {
     std::string config_file, level;
     po::options_description opts("govbusd options");
-    opts.add_options()("help,h", "show this help")("config,c", po::value(&config_file), "node configuration (YAML)")(
+    opts.add_options()("help,h", "show this help")("version", "print the version and the memory allocator")("config,c", po::value(&config_file), "node configuration (YAML)")(
         "log-level", po::value(&level), "debug | info | warn | error (overrides the configuration)")(
         "check", "check the configuration and exit")(
         "benchmark-without-exchange-log",
@@ -49,6 +50,10 @@ int main(int argc, char** argv) {
     } catch (const po::error& e) {
         std::cerr << "govbusd: " << e.what() << "\n" << opts;
         return 2;
+    }
+    if (vm.count("version")) {
+        std::cout << "govbusd " << GOVBUS_VERSION << ", allocator: " << govbus::allocator_name() << "\n";
+        return 0;
     }
     if (vm.count("help") || config_file.empty()) {
         std::cout << "usage: govbusd --config FILE [--log-level LEVEL]\n" << opts;
@@ -68,6 +73,7 @@ int main(int argc, char** argv) {
     }
     govbus::log::set_level(l);
     govbus::log::set_component(config->id);
+    GOVBUS_LOG(info, "govbusd " << GOVBUS_VERSION << " on " << govbus::allocator_name());
 
     // Signals are taken synchronously by this thread; every other thread blocks them.
     sigset_t signals;
