@@ -1,24 +1,42 @@
 #include "bus/codec/header_rules.hpp"
 
-#include "bus/rules/data_rules.hpp"
-
 namespace govbus::codec {
 
 namespace {
-void check(std::string_view rule, const std::string& value, const char* field, Problems& out) {
-    if (value.empty()) return;  // absent optional field; the schema enforces required ones
-    for (auto& p : rules::check_rule(rule, value, field)) out.push_back(std::move(p));
+
+void collect(const SchemaNode& node, std::vector<std::string>& path, const PatternSet& patterns,
+             std::vector<EnvelopeField>& out, int depth) {
+    if (!node.known() || depth > 8) return;
+    switch (node.shape()) {
+        case Shape::object:
+            for (const auto& name : node.property_names()) {
+                if (depth == 0 && name == "payload") continue;  // checked against the payload's own schema
+                path.push_back(name);
+                collect(node.member(name), path, patterns, out, depth + 1);
+                path.pop_back();
+            }
+            break;
+        case Shape::array:
+            path.push_back("*");
+            collect(node.items(), path, patterns, out, depth + 1);
+            path.pop_back();
+            break;
+        default: {
+            const auto pattern = node.pattern();
+            const auto rule = node.rule();
+            if (pattern.empty() && rule.empty()) break;
+            out.push_back({path, pattern.empty() ? nullptr : patterns.find(pattern), std::string(rule)});
+            break;
+        }
+    }
 }
+
 }  // namespace
 
-Problems check_header_rules(const Envelope& e) {
-    Problems out;
-    check("case-number", e.case_number, "/header/caseNumber", out);
-    check("region-code", e.destination.region, "/header/destination/region", out);
-    check("region-code", e.region, "/header/region", out);
-    check("item-code", e.item_code, "/header/itemCode", out);
-    check("date-time", e.created, "/header/created", out);
-    check("date-time", e.expires, "/header/expires", out);
+std::vector<EnvelopeField> envelope_fields(const boost::json::value& envelope_schema, const PatternSet& patterns) {
+    std::vector<EnvelopeField> out;
+    std::vector<std::string> path;
+    collect(SchemaNode(envelope_schema), path, patterns, out, 0);
     return out;
 }
 

@@ -88,6 +88,41 @@ Problem located(Problem p, std::string_view bytes) {
     return p;
 }
 
+// Calls emit(pointer, text) for each string at `path` below `v` ("*": every
+// element of an array). The schema has checked the types already.
+template <class Emit>
+void find_field(const rapidjson::Value& v, const std::vector<std::string>& path, std::size_t i, std::string& pointer,
+                Emit& emit) {
+    if (i == path.size()) {
+        if (v.IsString()) emit(pointer, std::string_view(v.GetString(), v.GetStringLength()));
+        return;
+    }
+    const std::size_t length = pointer.size();
+    if (path[i] == "*") {
+        if (!v.IsArray()) return;
+        for (rapidjson::SizeType k = 0; k < v.Size(); ++k) {
+            pointer += '/';
+            pointer += std::to_string(k);
+            find_field(v[k], path, i + 1, pointer, emit);
+            pointer.resize(length);
+        }
+        return;
+    }
+    if (!v.IsObject()) return;
+    auto it = v.FindMember(rapidjson::StringRef(path[i].data(), static_cast<rapidjson::SizeType>(path[i].size())));
+    if (it == v.MemberEnd()) return;
+    pointer += '/';
+    pointer += pointer_token(path[i]);
+    find_field(it->value, path, i + 1, pointer, emit);
+    pointer.resize(length);
+}
+
+bool has_errors(const Problems& ps) {
+    for (const auto& p : ps)
+        if (!p.warning) return true;
+    return false;
+}
+
 }  // namespace
 
 Result<Envelope> JsonCodec::decode(std::string_view bytes) const {
@@ -103,7 +138,15 @@ Result<Envelope> JsonCodec::decode(std::string_view bytes) const {
             return schema_problem(validator, schemas_.envelope(), doc, "", bytes, "envelope 1.0");
     }
     Envelope env = read_envelope(doc);
+    Problems problems;
+    const auto header_problems = check_envelope_fields(schemas_.envelope_fields(), [&](const EnvelopeField& f, auto&& emit) {
+        std::string pointer;
+        find_field(doc, f.path, 0, pointer, emit);
+    });
+    for (const auto& p : header_problems) problems.push_back(located(p, bytes));
     const PayloadSchema* payload_schema = schemas_.payload(env.type, env.schema_version);
+    // A type or version without the form the schema gives explains why no payload schema matches it.
+    if (!payload_schema && has_errors(problems)) return problems;
     if (!payload_schema)
         return located(make_problem("schema.unknown_type",
                                     "message type '" + env.type + "' version '" + env.schema_version +
@@ -111,32 +154,34 @@ Result<Envelope> JsonCodec::decode(std::string_view bytes) const {
                                     "/header/type"),
                        bytes);
 
+    // Structural problems end the decoding; the header's pattern and rule problems found so far go with them.
+    auto with_header_problems = [&](Problem p) {
+        problems.push_back(std::move(p));
+        return std::move(problems);
+    };
     const bool has_payload = doc.HasMember("payload");
     if (!has_payload && env.security.encrypted.empty())
-        return make_problem("schema.invalid",
-                            "the envelope has neither a payload nor security.encrypted; add the payload for type " +
-                                env.type,
-                            "/payload");
+        return with_header_problems(make_problem(
+            "schema.invalid",
+            "the envelope has neither a payload nor security.encrypted; add the payload for type " + env.type,
+            "/payload"));
     if (has_payload && !env.security.encrypted.empty())
-        return located(make_problem("schema.invalid",
-                                    "the envelope has both a clear payload and an encrypted one; send only one",
-                                    "/payload"),
-                       bytes);
+        return with_header_problems(located(
+            make_problem("schema.invalid", "the envelope has both a clear payload and an encrypted one; send only one",
+                         "/payload"),
+            bytes));
 
-    Problems problems;
-    for (auto& p : check_header_rules(env)) problems.push_back(located(std::move(p), bytes));
     if (has_payload) {
         const rapidjson::Value& payload = doc["payload"];
         rapidjson::SchemaValidator validator(*payload_schema->json.compiled);
         if (!payload.Accept(validator))
-            return schema_problem(validator, payload_schema->json, payload, "/payload", bytes,
-                                  "payload " + env.type + " " + env.schema_version);
+            return with_header_problems(schema_problem(validator, payload_schema->json, payload, "/payload", bytes,
+                                                       "payload " + env.type + " " + env.schema_version));
         env.payload = to_boost(payload);
-        for (auto& p : check_payload_rules(payload_schema->json.tree, env.payload, "/payload"))
+        for (auto& p : check_payload_rules(payload_schema->json.tree, env.payload, "/payload", schemas_.patterns()))
             problems.push_back(located(std::move(p), bytes));
     }
-    for (const auto& p : problems)
-        if (!p.warning) return problems;
+    if (has_errors(problems)) return problems;
     return Result<Envelope>(std::move(env)).with_warnings(std::move(problems));
 }
 

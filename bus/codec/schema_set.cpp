@@ -20,7 +20,20 @@ std::string read_file(const fs::path& p) {
     return s.str();
 }
 
-JsonSchema load_json_schema(const fs::path& p) {
+// Every "pattern" keyword in a schema tree. A property that happens to be
+// named "pattern" holds a schema (an object), not a string, and is walked.
+void find_patterns(const boost::json::value& v, std::vector<std::string>& out) {
+    if (v.is_object()) {
+        for (const auto& m : v.get_object()) {
+            if (m.key() == "pattern" && m.value().is_string()) out.emplace_back(m.value().get_string());
+            else find_patterns(m.value(), out);
+        }
+    } else if (v.is_array()) {
+        for (const auto& e : v.get_array()) find_patterns(e, out);
+    }
+}
+
+JsonSchema load_json_schema(const fs::path& p, PatternSet& patterns, std::vector<std::string>& sources) {
     JsonSchema s;
     std::string text = read_file(p);
     s.source = std::make_unique<rapidjson::Document>();
@@ -29,13 +42,22 @@ JsonSchema load_json_schema(const fs::path& p) {
         throw std::runtime_error("schema " + p.string() + " is not a JSON object");
     s.compiled = std::make_unique<rapidjson::SchemaDocument>(*s.source);
     s.tree = boost::json::parse(text);
+    std::vector<std::string> found;
+    find_patterns(s.tree, found);
+    for (const auto& source : found) {
+        if (patterns.find(source)) continue;
+        if (auto st = patterns.add(source); !st)
+            throw std::runtime_error("schema " + p.string() + ": " + st.problem().message);
+        sources.push_back(source);
+    }
     return s;
 }
 
 }  // namespace
 
 SchemaSet::SchemaSet(const fs::path& dir) : dir_(dir) {
-    envelope_ = load_json_schema(dir / "envelope" / "1.0" / "envelope.schema.json");
+    envelope_ = load_json_schema(dir / "envelope" / "1.0" / "envelope.schema.json", patterns_, pattern_sources_);
+    envelope_fields_ = codec::envelope_fields(envelope_.tree, patterns_);
     if (!fs::exists(envelope_xsd())) throw std::runtime_error("missing " + envelope_xsd().string());
     const fs::path payload_dir = dir / "payload";
     if (!fs::is_directory(payload_dir)) throw std::runtime_error("missing schema directory " + payload_dir.string());
@@ -50,7 +72,7 @@ SchemaSet::SchemaSet(const fs::path& dir) : dir_(dir) {
             p.xml_namespace = "urn:govbus:payload:" + p.type + ":" + p.version;
             p.xsd = version_dir.path() / "payload.xsd";
             if (!fs::exists(p.xsd)) throw std::runtime_error("missing " + p.xsd.string());
-            p.json = load_json_schema(json);
+            p.json = load_json_schema(json, patterns_, pattern_sources_);
             const auto& obj = p.json.tree.as_object();
             if (!obj.contains("title") || !obj.at("title").is_string())
                 throw std::runtime_error(json.string() + ": \"title\" must name the XML root element");
@@ -61,6 +83,8 @@ SchemaSet::SchemaSet(const fs::path& dir) : dir_(dir) {
         }
     }
 }
+
+std::vector<std::string> SchemaSet::pattern_sources() const { return pattern_sources_; }
 
 fs::path SchemaSet::envelope_xsd() const { return dir_ / "envelope" / "1.0" / "envelope.xsd"; }
 

@@ -3,6 +3,9 @@
 // payload/<type>/<version>/payload.schema.json (+ payload.xsd beside it).
 #pragma once
 
+#include "bus/codec/header_rules.hpp"
+#include "bus/codec/pattern.hpp"
+
 #include <boost/json/value.hpp>
 #include <rapidjson/document.h>
 #include <rapidjson/schema.h>
@@ -11,11 +14,14 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace govbus::codec {
 
 // One JSON Schema, compiled for RapidJSON's validator and kept as a
-// boost::json tree for the codec's own walks (XML mapping, data rules).
+// boost::json tree for the codec's own walks (XML mapping, patterns, data
+// rules). RapidJSON is built without patterns (CMakeLists.txt): the codec
+// checks them, for both encodings, with its own matcher (pattern.hpp).
 struct JsonSchema {
     std::unique_ptr<rapidjson::Document> source;
     std::unique_ptr<rapidjson::SchemaDocument> compiled;
@@ -33,7 +39,8 @@ struct PayloadSchema {
 
 class SchemaSet {
 public:
-    // Throws std::runtime_error naming the file when a schema is missing or broken (start-up).
+    // Throws std::runtime_error naming the file when a schema is missing or
+    // broken, or has a pattern the matcher does not support (start-up).
     explicit SchemaSet(const std::filesystem::path& dir);
 
     const std::filesystem::path& dir() const { return dir_; }
@@ -42,11 +49,19 @@ public:
     // Null when no schema exists for this type and version.
     const PayloadSchema* payload(const std::string& type, const std::string& version) const;
     const std::map<std::string, PayloadSchema>& payloads() const { return payloads_; }
+    // Every "pattern" of every schema, compiled.
+    const PatternSet& patterns() const { return patterns_; }
+    std::vector<std::string> pattern_sources() const;
+    // The envelope's fields outside the payload with a pattern or data rule.
+    const std::vector<EnvelopeField>& envelope_fields() const { return envelope_fields_; }
 
 private:
     std::filesystem::path dir_;
     JsonSchema envelope_;
     std::map<std::string, PayloadSchema> payloads_;  // key "type/version"
+    PatternSet patterns_;
+    std::vector<std::string> pattern_sources_;
+    std::vector<EnvelopeField> envelope_fields_;
 };
 
 }  // namespace govbus::codec

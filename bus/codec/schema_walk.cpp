@@ -2,6 +2,9 @@
 
 #include "bus/rules/data_rules.hpp"
 
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+
 #include <vector>
 
 namespace govbus::codec {
@@ -42,21 +45,23 @@ namespace {
 
 // `pointer` is the JSON Pointer of `v`; members and elements extend it in
 // place and put it back, so walking a payload allocates no path per node.
-void walk_rules(const SchemaNode& schema, const json::value& v, std::string& pointer, Problems& out) {
+void walk_rules(const SchemaNode& schema, const json::value& v, std::string& pointer, const PatternSet& patterns,
+                Problems& out) {
     if (!schema.known()) return;
     if (v.is_string()) {
         auto rule = schema.rule();
-        if (!rule.empty()) {
+        auto pattern = schema.pattern();
+        if (!rule.empty() || !pattern.empty()) {
             const auto& s = v.get_string();
-            for (auto& p : rules::check_rule(rule, std::string_view(s.data(), s.size()), pointer))
-                out.push_back(std::move(p));
+            check_string(pattern.empty() ? nullptr : patterns.find(pattern), rule, std::string_view(s.data(), s.size()),
+                         pointer, out);
         }
     } else if (v.is_object()) {
         const std::size_t length = pointer.size();
         for (const auto& m : v.get_object()) {
             pointer += '/';
             pointer += pointer_token(m.key());
-            walk_rules(schema.member(m.key()), m.value(), pointer, out);
+            walk_rules(schema.member(m.key()), m.value(), pointer, patterns, out);
             pointer.resize(length);
         }
     } else if (v.is_array()) {
@@ -66,10 +71,16 @@ void walk_rules(const SchemaNode& schema, const json::value& v, std::string& poi
         for (std::size_t i = 0; i < a.size(); ++i) {
             pointer += '/';
             pointer += std::to_string(i);
-            walk_rules(items, a[i], pointer, out);
+            walk_rules(items, a[i], pointer, patterns, out);
             pointer.resize(length);
         }
     }
+}
+
+// As the schema validator showed a value: JSON, cut at 80 characters.
+std::string shown(std::string_view value) {
+    std::string s = json::serialize(json::string(value));
+    return s.size() > 80 ? s.substr(0, 77) + "..." : s;
 }
 
 }  // namespace
@@ -110,6 +121,18 @@ SchemaNode SchemaNode::member(std::string_view key) const {
 
 SchemaNode SchemaNode::items() const { return {*root_, node_ ? node_->if_contains("items") : nullptr}; }
 
+std::string_view SchemaNode::pattern() const {
+    const json::value* p = node_ ? node_->if_contains("pattern") : nullptr;
+    return p && p->is_string() ? std::string_view(p->get_string()) : std::string_view{};
+}
+
+std::vector<std::string> SchemaNode::property_names() const {
+    std::vector<std::string> out;
+    if (const json::object* props = node_ ? as_schema(node_->if_contains("properties")) : nullptr)
+        for (const auto& m : *props) out.emplace_back(m.key());
+    return out;
+}
+
 std::string_view SchemaNode::rule() const {
     const json::value* r = node_ ? node_->if_contains("x-govbus-rule") : nullptr;
     return r && r->is_string() ? std::string_view(r->get_string()) : std::string_view{};
@@ -126,10 +149,24 @@ std::string pointer_token(std::string_view key) {
     return out;
 }
 
-Problems check_payload_rules(const json::value& schema, const json::value& payload, const std::string& prefix) {
+void check_string(const Pattern* pattern, std::string_view rule, std::string_view value, const std::string& pointer,
+                  Problems& out) {
+    if (pattern && !pattern->search(value)) {
+        // The wording the schema validator used when it checked patterns itself.
+        out.push_back(make_problem("schema.invalid", "value " + shown(value) + " at '" + pointer +
+                                                         "' does not have the expected form " + shown(pattern->source()),
+                                   pointer));
+        return;
+    }
+    if (!rule.empty())
+        for (auto& p : rules::check_rule(rule, value, pointer)) out.push_back(std::move(p));
+}
+
+Problems check_payload_rules(const json::value& schema, const json::value& payload, const std::string& prefix,
+                             const PatternSet& patterns) {
     Problems out;
     std::string pointer = prefix;
-    walk_rules(SchemaNode(schema), payload, pointer, out);
+    walk_rules(SchemaNode(schema), payload, pointer, patterns, out);
     return out;
 }
 

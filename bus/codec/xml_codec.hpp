@@ -11,6 +11,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace govbus::codec {
 
@@ -31,6 +32,8 @@ private:
     GrammarPool grammars_;
     mutable ParserShelf parsers_;        // after grammars_: its parsers hold the pool
     mutable ParserShelf plain_parsers_;  // without validation, for with_hop
+    // schemas_.envelope_fields()' paths as XML element names, in the same order.
+    std::vector<std::vector<std::u16string>> field_names_;
 };
 
 }  // namespace govbus::codec

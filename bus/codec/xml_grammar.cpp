@@ -2,6 +2,7 @@
 
 #include "bus/codec/xerces_runtime.hpp"
 
+#include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/framework/XMLGrammarPoolImpl.hpp>
 #include <xercesc/parsers/XercesDOMParser.hpp>
 #include <xercesc/sax/ErrorHandler.hpp>
@@ -14,7 +15,9 @@
 #include <xercesc/validators/schema/ComplexTypeInfo.hpp>
 #include <xercesc/validators/schema/SchemaGrammar.hpp>
 
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -41,9 +44,64 @@ private:
     }
 };
 
-void load(XercesDOMParser& loader, SchemaErrors& errors, const std::filesystem::path& xsd) {
+std::string read_text(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read XML schema " + p.string());
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string unescape_attribute(std::string_view v) {
+    static const std::pair<std::string_view, char> entities[] = {
+        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+    std::string out;
+    for (std::size_t i = 0; i < v.size();) {
+        bool replaced = false;
+        for (const auto& [name, c] : entities)
+            if (v.substr(i, name.size()) == name) {
+                out.push_back(c);
+                i += name.size();
+                replaced = true;
+                break;
+            }
+        if (!replaced) out.push_back(v[i++]);
+    }
+    return out;
+}
+
+// The XSDs repeat the JSON Schemas' patterns as xs:pattern facets (the XSD
+// form matches the whole value: no ^ and $). The codec checks every pattern
+// itself after parsing, the same way for both encodings, so the facets are
+// taken out of the text Xerces compiles: its backtracking matcher cost a
+// quarter of decoding an XML message. A facet whose pattern the JSON Schemas
+// do not have would go unchecked, so it stops the start-up instead.
+std::string without_patterns(const std::string& xsd, const std::filesystem::path& file, const PatternSet& patterns) {
+    static constexpr std::string_view open = "<xs:pattern value=\"";
+    std::string out;
+    std::size_t from = 0;
+    for (std::size_t at; (at = xsd.find(open, from)) != std::string::npos;) {
+        const std::size_t value_end = xsd.find('"', at + open.size());
+        const std::size_t close = value_end == std::string::npos ? value_end : xsd.find("/>", value_end);
+        if (close == std::string::npos)
+            throw std::runtime_error("XML schema " + file.string() + ": an xs:pattern element is not closed");
+        const std::string value = unescape_attribute(std::string_view(xsd).substr(at + open.size(), value_end - at - open.size()));
+        if (!patterns.find("^" + value + "$"))
+            throw std::runtime_error("XML schema " + file.string() + ": xs:pattern \"" + value +
+                                     "\" has no \"^" + value + "$\" in the JSON Schemas, so nothing would check it");
+        out.append(xsd, from, at - from);
+        from = close + 2;
+    }
+    out.append(xsd, from, std::string::npos);
+    return out;
+}
+
+void load(XercesDOMParser& loader, SchemaErrors& errors, const std::filesystem::path& xsd, const PatternSet& patterns) {
     errors.resetErrors();
-    Grammar* g = loader.loadGrammar(xsd.c_str(), Grammar::SchemaGrammarType, true);
+    const std::string text = without_patterns(read_text(xsd), xsd, patterns);
+    const std::string id = xsd.string();
+    MemBufInputSource source(reinterpret_cast<const XMLByte*>(text.data()), text.size(), id.c_str());
+    Grammar* g = loader.loadGrammar(source, Grammar::SchemaGrammarType, true);
     if (!g || !errors.first.empty())
         throw std::runtime_error("cannot load XML schema " + xsd.string() + ":" + errors.first);
 }
@@ -126,8 +184,8 @@ GrammarPool::GrammarPool(const SchemaSet& schemas) {
         loader.setDoSchema(true);
         loader.setValidationSchemaFullChecking(true);  // once, at start-up: catches ambiguous content models
         loader.setHandleMultipleImports(true);
-        load(loader, errors, schemas.envelope_xsd());
-        for (const auto& [key, payload] : schemas.payloads()) load(loader, errors, payload.xsd);
+        load(loader, errors, schemas.envelope_xsd(), schemas.patterns());
+        for (const auto& [key, payload] : schemas.payloads()) load(loader, errors, payload.xsd, schemas.patterns());
     }
     pool_->lockPool();
     build_lazy_parts(*pool_);

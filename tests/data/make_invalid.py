@@ -54,6 +54,19 @@ write("missing-submitted.xml", re.sub(r"\s*<submitted>.*?</submitted>", "", appl
 write("form-value-too-long.xml", apply_xml.replace(">50000<", ">" + "9" * 5000 + "<"), "schema.invalid", "/env:envelope/env:payload")
 write("priority-out-of-range.xml", apply_xml.replace("<env:priority>4</env:priority>", "<env:priority>12</env:priority>"),
       "schema.invalid", "/env:envelope/env:header")
+# --- patterns (the codec checks them after parsing, for both encodings) ---
+write("bad-uuid.xml", apply_xml.replace("<env:id>3f2b8c1e-5d4a-4e8b-9c7d-000000000001</env:id>",
+      "<env:id>not-a-uuid</env:id>"), "schema.invalid", "/env:envelope/env:header/env:id")
+write("empty-type.xml", apply_xml.replace("<env:type>case.apply</env:type>", "<env:type></env:type>"),
+      "schema.invalid", "/env:envelope/env:header/env:type")
+write("id-number-too-short.xml", apply_xml.replace("11010519491231002X", "1101051949123100"),
+      "schema.invalid", "/env:envelope/env:payload")
+write("id-number-too-short.json", jmut(apply_json, lambda v: v["payload"]["applicant"]["naturalPerson"].update(
+      idNumber="1101051949123100")), "schema.invalid", "/payload/applicant/naturalPerson/idNumber")
+write("hop-time-without-offset.json", jmut(apply_json, lambda v: v.update(
+      hops=[{"node": "province-510000", "time": "2024-05-20T09:30:00"}])), "schema.invalid", "/hops/0/time")
+write("type-upper-case.json", jmut(apply_json, lambda v: v["header"].update(type="CASE.APPLY")),
+      "schema.invalid", "/header/type")
 # --- XML data rules ---
 write("id-number-check-digit.xml", apply_xml.replace("11010519491231002X", "110105194912310021"), "data.id_number")
 write("unknown-region.xml", apply_xml.replace("<env:region>510100</env:region>\n    <env:itemCode>",

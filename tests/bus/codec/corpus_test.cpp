@@ -143,8 +143,9 @@ BOOST_AUTO_TEST_CASE(the_size_cap_is_configurable) {
     BOOST_TEST(got.problem().code == "json.too_large");
 }
 
-// A JSON Schema "pattern" that std::regex cannot compile would be silently
-// ignored by the validator; every pattern in schemas/ must compile.
+// Integrators validate with their own JSON Schema tools, so every pattern in
+// schemas/ must be a valid ECMAScript regex as well as one the codec's matcher
+// supports (tests/bus/codec/pattern_test compares their answers).
 BOOST_AUTO_TEST_CASE(every_json_schema_pattern_compiles_as_an_ecmascript_regex) {
     const std::regex pattern_member(R"re("pattern"\s*:\s*"((?:[^"\\]|\\.)*)")re");
     int seen = 0;
@@ -160,4 +161,27 @@ BOOST_AUTO_TEST_CASE(every_json_schema_pattern_compiles_as_an_ecmascript_regex) 
         }
     }
     BOOST_TEST(seen > 20);
+}
+
+// A pattern is checked without recursion on the value. std::regex (which the
+// validator used before) recurses once per character and overflowed the
+// stack on a value of about 50 000 characters: a message could crash the node.
+BOOST_AUTO_TEST_CASE(a_long_value_under_a_pattern_is_answered_not_crashed_on) {
+    const std::string type(1 << 20, 'a');  // matches ^[a-z]+\.[a-z]+$ up to the end, so the search walks all of it
+    std::string json = slurp(kData / "valid" / "case-apply-natural.json");
+    const std::string json_from = "\"type\": \"case.apply\"";
+    BOOST_REQUIRE(json.find(json_from) != std::string::npos);
+    json.replace(json.find(json_from), json_from.size(), "\"type\": \"" + type + ".x\"");
+    auto j = codec().decode(json);
+    BOOST_REQUIRE(!j.ok());
+    BOOST_TEST(j.problem().code == "schema.unknown_type");
+
+    std::string xml = slurp(fs::path(GOVBUS_SOURCE_DIR) / "docs" / "examples" / "case-apply-natural.xml");
+    const std::string xml_from = "<env:type>case.apply</env:type>";
+    BOOST_REQUIRE(xml.find(xml_from) != std::string::npos);
+    xml.replace(xml.find(xml_from), xml_from.size(), "<env:type>" + type + "</env:type>");  // no dot: not the form
+    auto x = codec().decode(xml);
+    BOOST_REQUIRE(!x.ok());
+    BOOST_TEST(x.problem().code == "schema.invalid");
+    BOOST_TEST(x.problem().field == "/env:envelope/env:header/env:type");
 }
