@@ -214,8 +214,11 @@ void AmqpAdapter::deliver(OutboundMessage message, DeliveryDone done) {
         return;
     }
     auto* connection = claim->connection;
-    bool posted = claim->mailbox->post([connection, link = claim->link, key = claim->key, m = std::move(message)] {
-        connection->send(link, key, m);
+    // Shared, not captured by value: the work is a std::function, copied on its
+    // way to the connection's thread, and the message may be 10 MiB.
+    auto m = std::make_shared<const OutboundMessage>(std::move(message));
+    bool posted = claim->mailbox->post([connection, link = claim->link, key = claim->key, m] {
+        connection->send(link, key, *m);
     });
     if (!posted)
         if (auto lost = context_.book.take(claim->key))
