@@ -3,11 +3,11 @@
 // or not allowed, which values are.
 #pragma once
 
+#include "bus/codec/rapidjson_schema.hpp"
 #include "bus/codec/schema_set.hpp"
 #include "bus/core/problem.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/schema.h>
 
 #include <string>
 #include <string_view>

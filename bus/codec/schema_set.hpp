@@ -5,10 +5,10 @@
 
 #include "bus/codec/header_rules.hpp"
 #include "bus/codec/pattern.hpp"
+#include "bus/codec/rapidjson_schema.hpp"
 
 #include <boost/json/value.hpp>
 #include <rapidjson/document.h>
-#include <rapidjson/schema.h>
 
 #include <filesystem>
 #include <map>

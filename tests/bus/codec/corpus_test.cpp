@@ -185,3 +185,31 @@ BOOST_AUTO_TEST_CASE(a_long_value_under_a_pattern_is_answered_not_crashed_on) {
     BOOST_TEST(x.problem().code == "schema.invalid");
     BOOST_TEST(x.problem().field == "/env:envelope/env:header/env:type");
 }
+
+// minLength and maxLength count characters, not bytes (the codec counts them
+// itself: bus/codec/rapidjson_schema.hpp). A name is 1 to 256 characters.
+BOOST_AUTO_TEST_CASE(string_lengths_count_characters_not_bytes) {
+    const std::string json = slurp(kData / "valid" / "case-apply-natural.json");
+    const std::string from = "\"name\": \"张三\"";
+    BOOST_REQUIRE(json.find(from) != std::string::npos);
+    auto with_name = [&](const std::string& name) {
+        std::string j = json;
+        j.replace(j.find(from), from.size(), "\"name\": \"" + name + "\"");
+        return codec().decode(j);
+    };
+    std::string longest;
+    for (int i = 0; i < 256; ++i) longest += "张";  // 256 characters, 768 bytes
+    auto ok = with_name(longest);
+    BOOST_TEST(ok.ok(), (ok.ok() ? "" : ok.problem().message));
+    auto too_long = with_name(longest + "a");
+    BOOST_REQUIRE(!too_long.ok());
+    BOOST_TEST(too_long.problem().code == "schema.invalid");
+    BOOST_TEST(too_long.problem().message.find("maxLength") != std::string::npos, too_long.problem().message);
+    auto empty = with_name("");
+    BOOST_REQUIRE(!empty.ok());
+    BOOST_TEST(empty.problem().message.find("minLength") != std::string::npos, empty.problem().message);
+    // Escapes count as the character they stand for: \u5f20 is 张.
+    std::string escaped;
+    for (int i = 0; i < 256; ++i) escaped += "\\u5f20";
+    BOOST_TEST(with_name(escaped).ok());
+}

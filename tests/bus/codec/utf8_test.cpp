@@ -3,9 +3,12 @@
 #define BOOST_TEST_MODULE utf8
 #include <boost/test/unit_test.hpp>
 
+#include "bus/codec/rapidjson_schema.hpp"
 #include "bus/codec/utf8.hpp"
 
+#include <random>
 #include <string>
+#include <vector>
 
 using govbus::codec::first_invalid_utf8;
 
@@ -31,4 +34,27 @@ BOOST_AUTO_TEST_CASE(names_the_offset_of_the_first_ill_formed_byte) {
         }
     }
     BOOST_TEST(!first_invalid_utf8("").has_value());
+}
+
+// The validator's character count (bus/codec/rapidjson_schema.hpp) against a
+// plain count, for every length around the eight-byte steps and every
+// sequence length; a string that is not UTF-8 is not counted.
+BOOST_AUTO_TEST_CASE(the_validators_character_count_matches_a_plain_count) {
+    const std::vector<std::string> pieces = {"a", "\xC3\xA9", "\xE5\xBC\xA0", "\xF0\x9F\x98\x80"};  // 1 to 4 bytes
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
+    for (int characters = 0; characters < 40; ++characters) {
+        for (int round = 0; round < 20; ++round) {
+            std::string s;
+            for (int i = 0; i < characters; ++i) s += pieces[pick(rng)];
+            rapidjson::SizeType count = 12345;
+            BOOST_TEST(rapidjson::internal::CountStringCodePoint<rapidjson::UTF8<char>>(
+                s.data(), static_cast<rapidjson::SizeType>(s.size()), &count));
+            BOOST_TEST(count == static_cast<rapidjson::SizeType>(characters), s);
+        }
+    }
+    const std::string cut = "abc\xE5\xBC";  // a sequence cut short
+    rapidjson::SizeType count = 0;
+    BOOST_TEST(!rapidjson::internal::CountStringCodePoint<rapidjson::UTF8<char>>(
+        cut.data(), static_cast<rapidjson::SizeType>(cut.size()), &count));
 }
