@@ -55,28 +55,36 @@ std::u16string to_xml(std::string_view s) {
 std::string to_utf8(const XMLCh* t) {
     std::string out;
     if (!t) return out;
-    for (; *t; ++t) {
-        char32_t cp = *t;
-        if (cp >= 0xD800 && cp < 0xDC00 && t[1] >= 0xDC00 && t[1] < 0xE000) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (t[1] - 0xDC00);
-            ++t;
-        }
+    const std::u16string_view in(t);
+    // At most three bytes per UTF-16 unit (a surrogate pair is two units for
+    // four bytes); written through a pointer and cut to size at the end.
+    out.resize(in.size() * 3);
+    char* p = out.data();
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        char32_t cp = in[i];
         if (cp < 0x80) {
-            out.push_back(static_cast<char>(cp));
-        } else if (cp < 0x800) {
-            out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+            *p++ = static_cast<char>(cp);
+            continue;
+        }
+        if (cp >= 0xD800 && cp < 0xDC00 && i + 1 < in.size() && in[i + 1] >= 0xDC00 && in[i + 1] < 0xE000) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (in[i + 1] - 0xDC00);
+            ++i;
+        }
+        if (cp < 0x800) {
+            *p++ = static_cast<char>(0xC0 | (cp >> 6));
+            *p++ = static_cast<char>(0x80 | (cp & 0x3F));
         } else if (cp < 0x10000) {
-            out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+            *p++ = static_cast<char>(0xE0 | (cp >> 12));
+            *p++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            *p++ = static_cast<char>(0x80 | (cp & 0x3F));
         } else {
-            out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+            *p++ = static_cast<char>(0xF0 | (cp >> 18));
+            *p++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            *p++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            *p++ = static_cast<char>(0x80 | (cp & 0x3F));
         }
     }
+    out.resize(static_cast<std::size_t>(p - out.data()));
     return out;
 }
 
@@ -104,7 +112,9 @@ std::string text_of(const DOMElement* element) {
     std::string out;
     for (DOMNode* n = element->getFirstChild(); n; n = n->getNextSibling()) {
         auto t = n->getNodeType();
-        if (t == DOMNode::TEXT_NODE || t == DOMNode::CDATA_SECTION_NODE) out += to_utf8(n->getNodeValue());
+        if (t != DOMNode::TEXT_NODE && t != DOMNode::CDATA_SECTION_NODE) continue;
+        if (out.empty()) out = to_utf8(n->getNodeValue());  // the usual case: one text node, no copy
+        else out += to_utf8(n->getNodeValue());
     }
     return out;
 }
