@@ -51,8 +51,14 @@ public:
     // The errors when !ok(); the warnings when ok().
     const Problems& problems() const { return problems_; }
     Problems& problems() { return problems_; }
-    // The first error; only meaningful when !ok().
-    const Problem& problem() const { return problems_.front(); }
+    // The first error (a warning only when there is no error); only
+    // meaningful when !ok(). Warnings found before an error in the same
+    // check stay in problems() but do not become the reason.
+    const Problem& problem() const {
+        for (const auto& p : problems_)
+            if (!p.warning) return p;
+        return problems_.front();
+    }
 
     Result& with_warnings(Problems ws) & {
         for (auto& w : ws) problems_.push_back(std::move(w));

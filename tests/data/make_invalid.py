@@ -103,6 +103,9 @@ write("id-number-birth-date.json", jmut(apply_json, lambda v: v["payload"]["appl
       "data.id_number", "/payload/applicant/naturalPerson/idNumber")
 write("credit-code-check.json", jmut(legal_json, lambda v: v["payload"]["applicant"]["legalPerson"].update(creditCode="91350100M000100Y44")),
       "warning data.credit_code", "/payload/applicant/legalPerson/creditCode")
+# a warning found before an error in the same payload: the error is the reason
+write("credit-code-warning-then-bad-phone.json", jmut(legal_json, lambda v: v["payload"]["applicant"]["legalPerson"].update(
+      creditCode="91350100M000100Y44", phone="call me")), "schema.invalid", "/payload/applicant/legalPerson/phone")
 write("unknown-region.json", jmut(apply_json, lambda v: v["header"].update(region="519900")), "data.region_code", "/header/region")
 write("case-number-check.json", jmut(apply_json, lambda v: v["header"].update(caseNumber="510100202405200000421")),
       "data.case_number", "/header/caseNumber")

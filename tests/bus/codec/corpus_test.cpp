@@ -213,3 +213,16 @@ BOOST_AUTO_TEST_CASE(string_lengths_count_characters_not_bytes) {
     for (int i = 0; i < 256; ++i) escaped += "\\u5f20";
     BOOST_TEST(with_name(escaped).ok());
 }
+
+// The reason a sender is given is the first error, even when a warning was
+// found before it (a credit code that fails only its check character is a
+// warning; the phone after it is an error).
+BOOST_AUTO_TEST_CASE(the_reason_is_the_first_error_not_an_earlier_warning) {
+    auto got = codec().decode(slurp(kData / "invalid" / "credit-code-warning-then-bad-phone.json"));
+    BOOST_REQUIRE(!got.ok());
+    BOOST_REQUIRE_GE(got.problems().size(), 2u);
+    BOOST_TEST(got.problems().front().warning);
+    BOOST_TEST(got.problems().front().code == "data.credit_code");
+    BOOST_TEST(got.problem().code == "schema.invalid");
+    BOOST_TEST(got.problem().field == "/payload/applicant/legalPerson/phone");
+}
