@@ -117,12 +117,6 @@ void find_field(const rapidjson::Value& v, const std::vector<std::string>& path,
     pointer.resize(length);
 }
 
-bool has_errors(const Problems& ps) {
-    for (const auto& p : ps)
-        if (!p.warning) return true;
-    return false;
-}
-
 }  // namespace
 
 Result<Envelope> JsonCodec::decode(std::string_view bytes) const {
@@ -146,7 +140,7 @@ Result<Envelope> JsonCodec::decode(std::string_view bytes) const {
     for (const auto& p : header_problems) problems.push_back(located(p, bytes));
     const PayloadSchema* payload_schema = schemas_.payload(env.type, env.schema_version);
     // A type or version without the form the schema gives explains why no payload schema matches it.
-    if (!payload_schema && has_errors(problems)) return problems;
+    if (!payload_schema && has_error(problems)) return problems;
     if (!payload_schema)
         return located(make_problem("schema.unknown_type",
                                     "message type '" + env.type + "' version '" + env.schema_version +
@@ -181,7 +175,7 @@ Result<Envelope> JsonCodec::decode(std::string_view bytes) const {
         for (auto& p : check_payload_rules(payload_schema->json.tree, env.payload, "/payload", schemas_.patterns()))
             problems.push_back(located(std::move(p), bytes));
     }
-    if (has_errors(problems)) return problems;
+    if (has_error(problems)) return problems;
     return Result<Envelope>(std::move(env)).with_warnings(std::move(problems));
 }
 

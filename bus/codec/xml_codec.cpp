@@ -145,12 +145,6 @@ Problem place_payload_problem(Problem p, const DOMElement* payload_root, const S
     return p;
 }
 
-bool has_errors(const Problems& ps) {
-    for (const auto& p : ps)
-        if (!p.warning) return true;
-    return false;
-}
-
 }  // namespace
 
 XmlCodec::XmlCodec(const SchemaSet& schemas, XmlLimits limits)
@@ -188,7 +182,7 @@ Result<Envelope> XmlCodec::decode(std::string_view bytes) const {
     // An unknown type explains the payload errors it causes, so it is reported alone, unless
     // the type or version lacks the form the schema gives, which explains it in turn.
     const PayloadSchema* payload_schema = schemas_.payload(env.type, env.schema_version);
-    if (!payload_schema && has_errors(problems)) return problems;
+    if (!payload_schema && has_error(problems)) return problems;
     auto unknown_type = [&] {
         const DOMElement* t = child_named(child_named(root, u"header"), u"type");
         auto [line, column] = t ? parsed.position(t) : std::pair<int, int>{0, 0};
@@ -242,7 +236,7 @@ Result<Envelope> XmlCodec::decode(std::string_view bytes) const {
         for (auto& p : check_payload_rules(payload_schema->json.tree, env.payload, "", schemas_.patterns()))
             problems.push_back(place_payload_problem(std::move(p), body, schema, base, parsed));
     }
-    if (has_errors(problems)) return problems;
+    if (has_error(problems)) return problems;
     return Result<Envelope>(std::move(env)).with_warnings(std::move(problems));
 }
 

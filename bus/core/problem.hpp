@@ -29,6 +29,13 @@ using Problems = std::vector<Problem>;
 // Adds `from` at the end of `to`, for checks that collect every problem before answering.
 inline void append_problems(Problems& to, const Problems& from) { to.insert(to.end(), from.begin(), from.end()); }
 
+// Whether any of `ps` is an error rather than a warning.
+inline bool has_error(const Problems& ps) {
+    for (const auto& p : ps)
+        if (!p.warning) return true;
+    return false;
+}
+
 // Either a value or the problems that stopped it. Warnings may ride along with a value.
 template <class T>
 class Result {

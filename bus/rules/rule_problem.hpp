@@ -30,12 +30,6 @@ inline void adopt_problems(Problems& out, Problems found, std::string_view code,
     }
 }
 
-inline bool has_error(const Problems& ps) {
-    for (const auto& p : ps)
-        if (!p.warning) return true;
-    return false;
-}
-
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 inline bool all_digits(std::string_view s) {

@@ -15,12 +15,6 @@ inline std::string describe(const Problems& ps) {
     return out.empty() ? "(no problems)" : out;
 }
 
-inline bool has_error(const Problems& ps) {
-    for (const auto& p : ps)
-        if (!p.warning) return true;
-    return false;
-}
-
 // No problem at all, not even a warning.
 inline void expect_clean(const Problems& ps) { BOOST_TEST(ps.empty(), describe(ps)); }
 
