@@ -258,6 +258,12 @@ Status PatternSet::add(std::string_view source) {
     return ok_status();
 }
 
+std::vector<std::string> PatternSet::sources() const {
+    std::vector<std::string> out;
+    for (const auto& [source, pattern] : patterns_) out.push_back(source);
+    return out;
+}
+
 const Pattern* PatternSet::find(std::string_view source) const {
     auto it = patterns_.find(source);
     return it == patterns_.end() ? nullptr : &it->second;

@@ -89,6 +89,8 @@ public:
     // Null when `source` was never added.
     const Pattern* find(std::string_view source) const;
     std::size_t size() const { return patterns_.size(); }
+    // The sources added, in order of their text.
+    std::vector<std::string> sources() const;
 
 private:
     std::map<std::string, Pattern, std::less<>> patterns_;

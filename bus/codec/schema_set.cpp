@@ -12,14 +12,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read schema " + p.string());
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // Every "pattern" keyword in a schema tree. A property that happens to be
 // named "pattern" holds a schema (an object), not a string, and is walked.
 void find_patterns(const boost::json::value& v, std::vector<std::string>& out) {
@@ -33,9 +25,9 @@ void find_patterns(const boost::json::value& v, std::vector<std::string>& out) {
     }
 }
 
-JsonSchema load_json_schema(const fs::path& p, PatternSet& patterns, std::vector<std::string>& sources) {
+JsonSchema load_json_schema(const fs::path& p, PatternSet& patterns) {
     JsonSchema s;
-    std::string text = read_file(p);
+    std::string text = read_schema_file(p);
     s.source = std::make_unique<rapidjson::Document>();
     s.source->Parse(text.data(), text.size());
     if (s.source->HasParseError() || !s.source->IsObject())
@@ -44,19 +36,16 @@ JsonSchema load_json_schema(const fs::path& p, PatternSet& patterns, std::vector
     s.tree = boost::json::parse(text);
     std::vector<std::string> found;
     find_patterns(s.tree, found);
-    for (const auto& source : found) {
-        if (patterns.find(source)) continue;
+    for (const auto& source : found)
         if (auto st = patterns.add(source); !st)
             throw std::runtime_error("schema " + p.string() + ": " + st.problem().message);
-        sources.push_back(source);
-    }
     return s;
 }
 
 }  // namespace
 
 SchemaSet::SchemaSet(const fs::path& dir) : dir_(dir) {
-    envelope_ = load_json_schema(dir / "envelope" / "1.0" / "envelope.schema.json", patterns_, pattern_sources_);
+    envelope_ = load_json_schema(dir / "envelope" / "1.0" / "envelope.schema.json", patterns_);
     envelope_fields_ = codec::envelope_fields(envelope_.tree, patterns_);
     if (!fs::exists(envelope_xsd())) throw std::runtime_error("missing " + envelope_xsd().string());
     const fs::path payload_dir = dir / "payload";
@@ -72,7 +61,7 @@ SchemaSet::SchemaSet(const fs::path& dir) : dir_(dir) {
             p.xml_namespace = "urn:govbus:payload:" + p.type + ":" + p.version;
             p.xsd = version_dir.path() / "payload.xsd";
             if (!fs::exists(p.xsd)) throw std::runtime_error("missing " + p.xsd.string());
-            p.json = load_json_schema(json, patterns_, pattern_sources_);
+            p.json = load_json_schema(json, patterns_);
             const auto& obj = p.json.tree.as_object();
             if (!obj.contains("title") || !obj.at("title").is_string())
                 throw std::runtime_error(json.string() + ": \"title\" must name the XML root element");
@@ -84,7 +73,13 @@ SchemaSet::SchemaSet(const fs::path& dir) : dir_(dir) {
     }
 }
 
-std::vector<std::string> SchemaSet::pattern_sources() const { return pattern_sources_; }
+std::string read_schema_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read schema " + p.string());
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
 
 fs::path SchemaSet::envelope_xsd() const { return dir_ / "envelope" / "1.0" / "envelope.xsd"; }
 

@@ -51,7 +51,6 @@ public:
     const std::map<std::string, PayloadSchema>& payloads() const { return payloads_; }
     // Every "pattern" of every schema, compiled.
     const PatternSet& patterns() const { return patterns_; }
-    std::vector<std::string> pattern_sources() const;
     // The envelope's fields outside the payload with a pattern or data rule.
     const std::vector<EnvelopeField>& envelope_fields() const { return envelope_fields_; }
 
@@ -60,8 +59,10 @@ private:
     JsonSchema envelope_;
     std::map<std::string, PayloadSchema> payloads_;  // key "type/version"
     PatternSet patterns_;
-    std::vector<std::string> pattern_sources_;
     std::vector<EnvelopeField> envelope_fields_;
 };
+
+// The text of a schema file (JSON Schema or XSD); throws std::runtime_error naming it.
+std::string read_schema_file(const std::filesystem::path& p);
 
 }  // namespace govbus::codec

@@ -15,9 +15,7 @@
 #include <xercesc/validators/schema/ComplexTypeInfo.hpp>
 #include <xercesc/validators/schema/SchemaGrammar.hpp>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -43,14 +41,6 @@ private:
                     to_utf8(e.getMessage());
     }
 };
-
-std::string read_text(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read XML schema " + p.string());
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 std::string unescape_attribute(std::string_view v) {
     static const std::pair<std::string_view, char> entities[] = {
@@ -98,7 +88,7 @@ std::string without_patterns(const std::string& xsd, const std::filesystem::path
 
 void load(XercesDOMParser& loader, SchemaErrors& errors, const std::filesystem::path& xsd, const PatternSet& patterns) {
     errors.resetErrors();
-    const std::string text = without_patterns(read_text(xsd), xsd, patterns);
+    const std::string text = without_patterns(read_schema_file(xsd), xsd, patterns);
     const std::string id = xsd.string();
     MemBufInputSource source(reinterpret_cast<const XMLByte*>(text.data()), text.size(), id.c_str());
     Grammar* g = loader.loadGrammar(source, Grammar::SchemaGrammarType, true);

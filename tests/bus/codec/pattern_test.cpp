@@ -89,7 +89,7 @@ BOOST_AUTO_TEST_CASE(every_schema_pattern_answers_as_std_regex_does) {
 
     // And the schemas hold no pattern this test leaves out.
     govbus::codec::SchemaSet schemas(govbus::codec::default_schema_dir());
-    for (const auto& source : schemas.pattern_sources())
+    for (const auto& source : schemas.patterns().sources())
         BOOST_TEST(seeds.count(source) == 1u, "schema pattern not covered here: " << source);
 }
 
