@@ -18,7 +18,6 @@ Result<Suite> parse_suite(std::string_view text) {
     return make_problem("security.suite", "suite '" + std::string(text) + "' is neither intl nor gm");
 }
 
-namespace {
 std::optional<std::string> read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return std::nullopt;
@@ -26,7 +25,6 @@ std::optional<std::string> read_file(const std::string& path) {
     s << in.rdbuf();
     return s.str();
 }
-}  // namespace
 
 Result<PKey> load_private_key(const std::string& pem_file) {
     auto text = read_file(pem_file);

@@ -7,19 +7,10 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-#include <fstream>
-#include <sstream>
 
 namespace govbus::security {
 
 namespace {
-
-std::string read_text(const std::string& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 std::string name_entry(X509_NAME* name, int nid) {
     int i = X509_NAME_get_index_by_NID(name, nid, -1);
@@ -100,7 +91,7 @@ TrustStore::~TrustStore() = default;
 Result<TrustStore> TrustStore::load(const std::vector<std::string>& ca_files, const std::vector<std::string>& crl_files) {
     TrustStore t;
     for (const auto& f : ca_files) {
-        const std::string text = read_text(f);
+        const std::string text = read_file(f).value_or("");
         Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
         int found = 0;
         while (X509* c = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
@@ -113,7 +104,7 @@ Result<TrustStore> TrustStore::load(const std::vector<std::string>& ca_files, co
         if (!found) return make_problem("security.cert_unreadable", "no CA certificate in " + f);
     }
     for (const auto& f : crl_files) {
-        const std::string text = read_text(f);
+        const std::string text = read_file(f).value_or("");
         Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
         Crl crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
         if (!crl) return make_problem("security.crl_unreadable", "no CRL in " + f + ": " + openssl_error());
