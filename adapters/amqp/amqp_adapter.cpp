@@ -68,9 +68,10 @@ public:
         if (tls) {
             // The client's certificate is checked against `ca`; SASL EXTERNAL
             // then names the connection after it (peer_identity.hpp).
+            // With CRLs, the trust file carries them, rebuilt when one changes.
             auto mode = tls->require_client_cert ? proton::ssl::VERIFY_PEER : proton::ssl::ANONYMOUS_PEER;
-            options.ssl_server_options(
-                proton::ssl_server_options(proton::ssl_certificate(tls->cert, tls->key), tls->ca, "", mode));
+            options.ssl_server_options(proton::ssl_server_options(proton::ssl_certificate(tls->cert, tls->key),
+                                                                  adapter_.trust_->file(), "", mode));
             options.sasl_enabled(true);
             options.sasl_allowed_mechs(tls->require_client_cert ? "EXTERNAL" : "EXTERNAL ANONYMOUS");
         }
@@ -120,6 +121,8 @@ proton::connection_options AmqpAdapter::client_options() const {
     options.idle_timeout(kIdleTimeout);
     if (const auto& tls = context_.options.tls) {
         // The peer node's certificate must name the host dialled (RFC 6125).
+        // It is checked against `ca` alone: the peer checks ours against its
+        // CRLs, and what it sends is signed (security/tls_trust.hpp).
         options.ssl_client_options(proton::ssl_client_options(proton::ssl_certificate(tls->cert, tls->key), tls->ca,
                                                               proton::ssl::VERIFY_PEER_NAME));
         options.sasl_enabled(true);
@@ -131,6 +134,11 @@ proton::connection_options AmqpAdapter::client_options() const {
 Status AmqpAdapter::start(AdapterHost& host) {
     context_.host = &host;
     const auto& options = context_.options;
+    if (options.tls) {
+        auto trust = security::TlsTrust::open(options.tls->ca, options.tls->crl, "/adapters/amqp/tls");
+        if (!trust) return trust.problems();
+        trust_ = std::move(trust.value());
+    }
     listen_handler_ = std::make_unique<Listener>(*this);
     auto opened = listen_handler_->opened();
     try {

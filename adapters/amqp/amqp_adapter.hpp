@@ -12,6 +12,7 @@
 #include "adapters/amqp/amqp_options.hpp"
 #include "adapters/amqp/peer_dialer.hpp"
 #include "bus/node/adapter.hpp"
+#include "security/tls_trust.hpp"
 
 #include <proton/container.hpp>
 #include <proton/listener.hpp>
@@ -50,6 +51,7 @@ private:
 
     AdapterConfig config_;
     AdapterContext context_;
+    std::shared_ptr<security::TlsTrust> trust_;  // what the listener checks clients against
 
     std::mutex connections_mutex_;
     std::list<std::unique_ptr<AmqpConnection>> connections_;

@@ -193,17 +193,38 @@ HttpAdapter::HttpAdapter(HttpOptions options, std::map<std::string, HttpUrl> pus
 
 HttpAdapter::~HttpAdapter() { stop(); }
 
+std::shared_ptr<asio::ssl::context> HttpAdapter::server_tls() {
+    if (!trust_) return nullptr;
+    const std::string trusted = trust_->file();
+    std::lock_guard lock(tls_mutex_);
+    if (server_tls_ && server_tls_generation_ == trust_->generation()) return server_tls_;
+    try {
+        const security::TlsContextFiles files{trusted, options_.tls->cert, options_.tls->key};
+        server_tls_ = security::make_tls_context(files, true, options_.tls->require_client_cert);
+        server_tls_generation_ = trust_->generation();
+    } catch (const std::exception& e) {
+        // Keeps serving with the context it has, if any.
+        GOVBUS_LOG(error, "http: cannot set up TLS from " << options_.tls->cert << ", " << options_.tls->key << " and "
+                                                          << trusted << ": " << e.what());
+    }
+    return server_tls_;
+}
+
 Status HttpAdapter::start(AdapterHost& host) {
     host_ = &host;
     if (options_.tls) {
+        auto trust = security::TlsTrust::open(options_.tls->ca, options_.tls->crl, "/adapters/http/tls");
+        if (!trust) return trust.problems();
+        trust_ = std::move(trust.value());
         try {
+            // The push client verifies servers against `ca` alone (security/tls_trust.hpp).
             const security::TlsContextFiles files{options_.tls->ca, options_.tls->cert, options_.tls->key};
-            server_tls_ = security::make_tls_context(files, true, options_.tls->require_client_cert);
             client_tls_ = security::make_tls_context(files, false);
         } catch (const std::exception& e) {
             return make_problem("http.tls", "cannot set up TLS from " + options_.tls->cert + ", " + options_.tls->key +
                                                 " and " + options_.tls->ca + ": " + e.what());
         }
+        if (!server_tls()) return make_problem("http.tls", "cannot set up the HTTPS server's TLS; see the log");
     }
     try {
         tcp::endpoint at(asio::ip::make_address(options_.listen_host), static_cast<unsigned short>(options_.listen_port));

@@ -9,6 +9,7 @@
 
 #include "bus/node/adapter.hpp"
 #include "bus/node/adapter_options.hpp"
+#include "security/tls_trust.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -64,8 +65,9 @@ public:
     // The endpoint took a delivery: true when it was waiting for acknowledgement.
     bool acknowledge(const std::string& endpoint, const std::string& delivery_id);
     boost::asio::io_context& io() { return io_; }
-    // Set when the adapter speaks HTTPS: the server's and the push client's contexts.
-    boost::asio::ssl::context* server_tls() { return server_tls_.get(); }
+    // Set when the adapter speaks HTTPS: the server's context for a new
+    // connection, made again when a CRL changed (security/tls_trust.hpp).
+    std::shared_ptr<boost::asio::ssl::context> server_tls();
 
     struct Connections;  // kept-alive push connections (http_adapter.cpp)
 
@@ -78,7 +80,11 @@ private:
     std::map<std::string, HttpUrl> push_urls_;  // endpoint id -> URL, split when the adapter was made
     AdapterHost* host_ = nullptr;
     boost::asio::io_context io_;
-    std::unique_ptr<boost::asio::ssl::context> server_tls_, client_tls_;
+    std::shared_ptr<security::TlsTrust> trust_;
+    std::mutex tls_mutex_;
+    std::shared_ptr<boost::asio::ssl::context> server_tls_;  // made from trust generation server_tls_generation_
+    int server_tls_generation_ = -1;
+    std::unique_ptr<boost::asio::ssl::context> client_tls_;
     std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
     std::vector<std::thread> threads_;
     int port_ = 0;

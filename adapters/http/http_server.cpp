@@ -3,6 +3,7 @@
 // Over TLS the caller is the CN of its client certificate; plain, it is the
 // Govbus-Endpoint header.
 #include "adapters/http/http_adapter.hpp"
+#include "bus/core/log.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
@@ -60,13 +61,21 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     static constexpr bool tls = std::is_same_v<Stream, TlsStream>;
 
 public:
-    Session(HttpAdapter& adapter, Stream stream) : adapter_(adapter), stream_(std::move(stream)) {}
+    // `context`: the TLS context the stream was made with, kept while the session lives.
+    Session(HttpAdapter& adapter, Stream stream, std::shared_ptr<asio::ssl::context> context = nullptr)
+        : adapter_(adapter), context_(std::move(context)), stream_(std::move(stream)) {}
 
     void start() {
         if constexpr (tls) {
             beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
             stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
-                if (ec) return;  // no certificate, or one this node does not trust: the connection ends here
+                if (ec) {  // no certificate, or one this node does not trust (or revoked): the connection ends here
+                    beast::error_code ignored;
+                    const auto remote = beast::get_lowest_layer(self->stream_).socket().remote_endpoint(ignored);
+                    GOVBUS_LOG(info, "http: TLS handshake with " << remote.address().to_string()
+                                                                 << " failed: " << ec.message());
+                    return;
+                }
                 self->identity_ = certificate_identity(self->stream_);
                 self->read();
             });
@@ -188,6 +197,7 @@ private:
     }
 
     HttpAdapter& adapter_;
+    std::shared_ptr<asio::ssl::context> context_;  // before stream_: outlives it
     Stream stream_;
     std::string identity_;  // TLS: the client certificate's CN
     beast::flat_buffer buffer_;
@@ -199,8 +209,8 @@ private:
 void accept_next(HttpAdapter& adapter, tcp::acceptor& acceptor) {
     acceptor.async_accept(asio::make_strand(adapter.io()), [&adapter, &acceptor](beast::error_code ec, tcp::socket s) {
         if (!ec) {
-            if (auto* context = adapter.server_tls())
-                std::make_shared<Session<TlsStream>>(adapter, TlsStream(std::move(s), *context))->start();
+            if (auto context = adapter.server_tls())
+                std::make_shared<Session<TlsStream>>(adapter, TlsStream(std::move(s), *context), context)->start();
             else
                 std::make_shared<Session<beast::tcp_stream>>(adapter, beast::tcp_stream(std::move(s)))->start();
         }

@@ -50,13 +50,21 @@ TransportSecurity read_transport_security(ConfigReader& reader, const YAML::Node
     auto tls = options["tls"];
     if (tls.IsDefined() && !tls.IsNull()) {
         const std::string tpath = path + "/tls";
-        if (reader.expect_map(tls, tpath, {"ca", "cert", "key", "require_client_cert"})) {
+        if (reader.expect_map(tls, tpath, {"ca", "cert", "key", "crl", "require_client_cert"})) {
             TlsFiles files;
             files.ca = resolve_config_path(reader.text(tls, "ca", tpath, true).value_or(""), config_dir);
             files.cert = resolve_config_path(reader.text(tls, "cert", tpath, true).value_or(""), config_dir);
             files.key = resolve_config_path(reader.text(tls, "key", tpath, true).value_or(""), config_dir);
+            // One file or a list of them.
+            if (tls["crl"].IsScalar())
+                files.crl = {reader.text(tls, "crl", tpath, false).value_or("")};
+            else
+                files.crl = reader.texts(tls, "crl", tpath);
+            for (auto& f : files.crl) f = resolve_config_path(f, config_dir);
             files.require_client_cert = reader.boolean_or(tls, "require_client_cert", tpath, true);
-            for (const auto* f : {&files.ca, &files.cert, &files.key})
+            std::vector<const std::string*> named = {&files.ca, &files.cert, &files.key};
+            for (const auto& f : files.crl) named.push_back(&f);
+            for (const auto* f : named)
                 if (!f->empty() && !std::filesystem::exists(*f))
                     reader.error(tls, tpath, "file '" + *f + "' does not exist");
             out.tls = files;

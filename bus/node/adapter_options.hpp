@@ -1,5 +1,5 @@
 // What the AMQP and HTTP adapter blocks share: the listen address and the
-// transport security, a `tls` block (ca, cert, key) or an explicit
+// transport security, a `tls` block (ca, cert, key, crl) or an explicit
 // `plain: true`, never neither (DESIGN.md "Security").
 #pragma once
 
@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace govbus {
 
@@ -15,6 +16,9 @@ struct TlsFiles {
     std::string ca;    // PEM file of the CA(s) whose certificates are trusted
     std::string cert;  // this node's certificate (PEM), presented to clients and to peers
     std::string key;   // its private key (PEM)
+    // CRLs (PEM, one per file) of the CAs in `ca`: a client presenting a
+    // revoked certificate is refused in the handshake (security/tls_trust.hpp)
+    std::vector<std::string> crl;
     bool require_client_cert = true;
 };
 

@@ -162,8 +162,10 @@ class Topology:
             for c in children:
                 lines.append("  - { id: %s, region: \"%s\", url: \"%s\" }" % (c[0], c[2], self.url(c[0])))
         if self.secure:
-            lines.append("adapters:\n  amqp: { listen: \"127.0.0.1:%d\", tls: { ca: %s, cert: %s, key: %s } }"
-                         % (self.ports[node], os.path.join(self.pki, "ca.crt"), crt, key))
+            # transport_crl: the listener also refuses revoked client certificates in the handshake.
+            crl = ", crl: %s" % os.path.join(self.pki, "crl.pem") if getattr(self, "transport_crl", False) else ""
+            lines.append("adapters:\n  amqp: { listen: \"127.0.0.1:%d\", tls: { ca: %s, cert: %s, key: %s%s } }"
+                         % (self.ports[node], os.path.join(self.pki, "ca.crt"), crt, key, crl))
         else:
             lines.append("adapters:\n  amqp: { listen: \"127.0.0.1:%d\", plain: true }" % self.ports[node])
         for extra in self.adapters.get(node, []):

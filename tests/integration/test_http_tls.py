@@ -3,7 +3,9 @@ node pushes cases to an HTTPS department that requires the node's client
 certificate, a second department fetches its cases over HTTPS, and both send
 signed results back. The caller is the CN of its certificate: a request
 without one, with one from an untrusted CA, or naming another endpoint than
-its certificate never gets a message in or out."""
+its certificate never gets a message in or out. With `tls.crl` on both
+listeners, a revoked certificate is refused in the handshake, from the next
+connection after the CRL is published."""
 
 import http.server
 import json
@@ -115,8 +117,9 @@ class HttpTls(unittest.TestCase):
         with open(cls.registry, "w", encoding="utf-8") as f:
             f.write(text)
         node_key, node_crt = os.path.join(topo.pki, "city-510100.key"), os.path.join(topo.pki, "city-510100.crt")
-        cls.http_block = ("http: { listen: \"127.0.0.1:%d\", timeout_ms: 2000, tls: { ca: %s, cert: %s, key: %s } }"
-                          % (cls.http_port, cls.ca, node_crt, node_key))
+        cls.http_block = ("http: { listen: \"127.0.0.1:%d\", timeout_ms: 2000, tls: { ca: %s, cert: %s, key: %s, "
+                          "crl: %s } }" % (cls.http_port, cls.ca, node_crt, node_key, os.path.join(topo.pki, "crl.pem")))
+        topo.transport_crl = True
         topo.endpoints = {"city-510100": cls.registry}
         topo.adapters = {"city-510100": [cls.http_block]}
         spec = [n for n in __import__("govbus_harness").NODES if n[0] == "city-510100"][0]
@@ -194,6 +197,28 @@ class HttpTls(unittest.TestCase):
         # Another endpoint's messages.
         status, doc, _ = request(self.base + "/v1/endpoints/cd.civil/messages", market)
         self.assertEqual((status, json.loads(doc)["code"]), (403, "auth.identity_mismatch"))
+
+    def test_a_revoked_certificate_is_refused_in_the_handshake(self):
+        topo = self.topo
+        gone = self.creds("cd.gone")  # issued by the deployment CA, never registered
+        status, _, _ = request(self.base + "/v1/endpoints/cd.gone/messages", gone)
+        self.assertEqual(status, 404)  # through TLS; refused by the node (no such endpoint), not the handshake
+        topo.endpoint("city-510100", "cd.gone", receive=False).close()  # the AMQP listener lets it connect
+        govbus_checked("pki", "revoke", "--dir", topo.pki, "--name", "cd.gone", "--reason", "keyCompromise")
+        govbus_checked("pki", "crl", "--dir", topo.pki)
+        # The next connection on either listener, without a restart.
+        with self.assertRaises(OSError):
+            request(self.base + "/v1/endpoints/cd.gone/messages", self.creds("cd.gone"))
+        with self.assertRaises(Exception):
+            topo.endpoint("city-510100", "cd.gone", receive=False)
+        # Others keep connecting.
+        status, _, _ = request(self.base + "/v1/endpoints/cd.civil/messages?wait=0", self.creds("cd.civil"))
+        self.assertIn(status, (200, 204))
+        topo.endpoint("city-510100", "cd.market", receive=False).close()
+        # The node says why, for each listener.
+        log = topo.log("city-510100")
+        self.assertRegex(log, r"amqp: .*certificate verify failed")
+        self.assertRegex(log, r"http: TLS handshake with 127\.0\.0\.1 failed: certificate verify failed")
 
     def test_a_plain_url_beside_tls_is_refused_by_check_and_at_start(self):
         with open(self.registry, encoding="utf-8") as f:

@@ -8,6 +8,8 @@
 #include "bus/node/adapter.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 using namespace govbus;
 using namespace govbus::amqp;
@@ -50,6 +52,28 @@ BOOST_AUTO_TEST_CASE(refuses_unknown_keys_bad_listen_and_missing_tls_files) {
     BOOST_TEST(r.problem().message.find("/nonexistent-dir/ca.pem") != std::string::npos);
     BOOST_TEST(!read_options(YAML::Load("{listen: \"127.0.0.1:0\", plain: true, tls: {ca: a, cert: b, key: c}}"), "")
                     .ok());
+}
+
+BOOST_AUTO_TEST_CASE(reads_crl_as_one_file_or_a_list_relative_to_the_configuration) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("govbus-amqp-options-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    for (const char* f : {"ca.pem", "n.pem", "n.key", "a.crl", "b.crl"}) std::ofstream(dir / f) << "x";
+    const std::string tls = "{listen: \"127.0.0.1:0\", tls: {ca: ca.pem, cert: n.pem, key: n.key, crl: ";
+    auto one = read_options(YAML::Load(tls + "a.crl}}"), dir.string());
+    BOOST_REQUIRE(one.ok());
+    BOOST_TEST(one->tls->crl == std::vector<std::string>{(dir / "a.crl").string()});
+    auto two = read_options(YAML::Load(tls + "[a.crl, b.crl]}}"), dir.string());
+    BOOST_REQUIRE(two.ok());
+    BOOST_TEST(two->tls->crl.size() == 2u);
+    auto missing = read_options(YAML::Load(tls + "c.crl}}"), dir.string());
+    BOOST_REQUIRE(!missing.ok());
+    BOOST_TEST(missing.problem().message.find("c.crl' does not exist") != std::string::npos, missing.problem().message);
+    auto none = read_options(YAML::Load("{listen: \"127.0.0.1:0\", tls: {ca: ca.pem, cert: n.pem, key: n.key}}"),
+                             dir.string());
+    BOOST_REQUIRE(none.ok());
+    BOOST_TEST(none->tls->crl.empty());
+    fs::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_CASE(takes_the_common_name_of_a_certificate_subject_as_identity) {
