@@ -5,7 +5,6 @@
 #include "security/openssl_handles.hpp"
 #include "security/trust_store.hpp"
 
-#include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
@@ -56,46 +55,6 @@ Status decide_client_crl_checks(bool wanted, const std::string& where) {
     return ok_status();
 }
 
-// Every CA of the bundle needs a CRL: with the check on, OpenSSL refuses a
-// client whose issuer has none ("unable to get certificate CRL").
-Status every_ca_has_a_crl(const std::string& ca_text, const std::vector<std::string>& crl_texts,
-                          const std::string& ca_file, const std::string& where) {
-    std::vector<Crl> crls;
-    for (const auto& text : crl_texts) {
-        Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
-        while (X509_CRL* c = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)) crls.emplace_back(c);
-        openssl_error();
-    }
-    for (const auto& crl : crls) {
-        const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl.get());
-        if (next && X509_cmp_current_time(next) < 0) {
-            char name[256];
-            X509_NAME_oneline(X509_CRL_get_issuer(crl.get()), name, sizeof name);
-            GOVBUS_LOG(warn, where << ": the CRL of '" << name
-                                   << "' is past its next update; clients of that CA are refused until a new one "
-                                      "is published (govbus pki crl)");
-        }
-    }
-    Bio bio(BIO_new_mem_buf(ca_text.data(), static_cast<int>(ca_text.size())));
-    while (X509* raw = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-        Certificate ca(raw);
-        bool covered = false;
-        for (const auto& crl : crls)
-            covered = covered || X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(ca.get())) == 0;
-        if (!covered) {
-            char name[256];
-            X509_NAME_oneline(X509_get_subject_name(ca.get()), name, sizeof name);
-            return make_problem("security.crl_missing",
-                                "the CA '" + std::string(name) + "' of " + ca_file +
-                                    " has no CRL among the crl files; its clients could not connect. Publish one "
-                                    "(govbus pki crl) and list it",
-                                where + "/crl");
-        }
-    }
-    openssl_error();
-    return ok_status();
-}
-
 }  // namespace
 
 TlsTrust::TlsTrust(std::string ca, std::vector<std::string> crls, std::string where)
@@ -128,18 +87,30 @@ std::filesystem::file_time_type TlsTrust::newest_input() const {
 Status TlsTrust::rebuild() {
     const auto stamp = newest_input();
     // The same checks as the message-level trust store: each CRL is signed by a CA of the file.
-    if (auto store = TrustStore::load({ca_}, crls_); !store) {
+    auto store = TrustStore::load({ca_}, crls_);
+    if (!store) {
         Problem p = store.problem();
         p.message = where_ + ": " + p.message;
         return p;
     }
-    const std::string ca_text = read_file(ca_).value_or("");
-    std::vector<std::string> crl_texts;
-    for (const auto& f : crls_) crl_texts.push_back(read_file(f).value_or(""));
-    if (auto st = every_ca_has_a_crl(ca_text, crl_texts, ca_, where_); !st) return st;
+    // Every CA needs its CRL: with the check on, OpenSSL refuses a client
+    // whose issuer has none ("unable to get certificate CRL").
+    if (auto missing = store->cas_without_crl(); !missing.empty())
+        return make_problem("security.crl_missing",
+                            "the CA '" + missing.front() + "' of " + ca_ +
+                                " has no CRL among the crl files; its clients could not connect. Publish one "
+                                "(govbus pki crl) and list it",
+                            where_ + "/crl");
+    for (const auto& issuer : store->crls_past_next_update(std::chrono::system_clock::now()))
+        GOVBUS_LOG(warn, where_ << ": the CRL of '" << issuer
+                                << "' is past its next update; clients of that CA are refused until a new one is "
+                                   "published (govbus pki crl)");
 
-    std::string bundle = ca_text;
-    for (const auto& t : crl_texts) bundle += (bundle.empty() || bundle.back() == '\n' ? "" : "\n") + t;
+    std::string bundle = read_file(ca_).value_or("");
+    for (const auto& f : crls_) {
+        if (!bundle.empty() && bundle.back() != '\n') bundle += '\n';
+        bundle += read_file(f).value_or("");
+    }
     const int fd = ::memfd_create("govbus-tls-trust", MFD_CLOEXEC);
     if (fd < 0) return make_problem("security.tls", "cannot make the in-memory trust file for " + where_);
     std::size_t done = 0;

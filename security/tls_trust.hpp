@@ -49,7 +49,6 @@ public:
     std::string file();
     // How many times the trust was rebuilt after open() (1 after one change).
     int generation() const;
-    bool checks_revocation() const { return !crls_.empty(); }
 
 private:
     TlsTrust(std::string ca, std::vector<std::string> crls, std::string where);

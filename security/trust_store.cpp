@@ -35,6 +35,12 @@ void mark_sm2_id(X509* cert) {
     X509_set0_distinguishing_id(cert, id.release());
 }
 
+std::string one_line(const X509_NAME* name) {
+    char text[256];
+    X509_NAME_oneline(name, text, sizeof text);
+    return text;
+}
+
 bool signed_with_sm2(X509* cert) { return X509_get_signature_nid(cert) == NID_SM2_with_SM3; }
 
 Problem untrusted(const std::string& why) {
@@ -179,6 +185,27 @@ Result<CertifiedIdentity> TrustStore::check(X509* leaf, TimePoint at, KeyPurpose
     PKey key(X509_get_pubkey(cert.get()));
     id.suite = is_sm2_key(key.get()) ? Suite::gm : Suite::intl;
     return id;
+}
+
+std::vector<std::string> TrustStore::cas_without_crl() const {
+    std::vector<std::string> out;
+    for (const auto& a : parts_->anchors) {
+        bool covered = false;
+        for (const auto& c : parts_->crls) covered = covered || c.issuer == a.get();
+        if (!covered) out.push_back(one_line(X509_get_subject_name(a.get())));
+    }
+    return out;
+}
+
+std::vector<std::string> TrustStore::crls_past_next_update(TimePoint at) const {
+    std::vector<std::string> out;
+    const std::time_t when = std::chrono::system_clock::to_time_t(at);
+    for (const auto& c : parts_->crls) {
+        const ASN1_TIME* next = X509_CRL_get0_nextUpdate(c.crl.get());
+        if (next && X509_cmp_time(next, const_cast<std::time_t*>(&when)) < 0)
+            out.push_back(one_line(X509_CRL_get_issuer(c.crl.get())));
+    }
+    return out;
 }
 
 }  // namespace govbus::security

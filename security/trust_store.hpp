@@ -37,6 +37,11 @@ public:
     // security.crl_stale (a CRL for the issuer is past its nextUpdate).
     Result<CertifiedIdentity> check(X509* cert, TimePoint at, KeyPurpose purpose) const;
 
+    // Subjects (one-line form) of the CAs that no loaded CRL was signed by.
+    std::vector<std::string> cas_without_crl() const;
+    // Issuers of the loaded CRLs that are past their nextUpdate at `at`.
+    std::vector<std::string> crls_past_next_update(TimePoint at) const;
+
 private:
     TrustStore();
     struct Parts;

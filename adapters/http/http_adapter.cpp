@@ -203,7 +203,7 @@ std::shared_ptr<asio::ssl::context> HttpAdapter::server_tls() {
         server_tls_ = security::make_tls_context(files, true, options_.tls->require_client_cert);
         server_tls_generation_ = trust_->generation();
     } catch (const std::exception& e) {
-        // Keeps serving with the context it has, if any.
+        // Keeps serving with the context it has (start() made the first).
         GOVBUS_LOG(error, "http: cannot set up TLS from " << options_.tls->cert << ", " << options_.tls->key << " and "
                                                           << trusted << ": " << e.what());
     }
@@ -216,15 +216,18 @@ Status HttpAdapter::start(AdapterHost& host) {
         auto trust = security::TlsTrust::open(options_.tls->ca, options_.tls->crl, "/adapters/http/tls");
         if (!trust) return trust.problems();
         trust_ = std::move(trust.value());
+        const std::string trusted = trust_->file();
         try {
             // The push client verifies servers against `ca` alone (security/tls_trust.hpp).
             const security::TlsContextFiles files{options_.tls->ca, options_.tls->cert, options_.tls->key};
             client_tls_ = security::make_tls_context(files, false);
+            server_tls_ = security::make_tls_context({trusted, files.cert, files.key}, true,
+                                                     options_.tls->require_client_cert);
+            server_tls_generation_ = trust_->generation();
         } catch (const std::exception& e) {
             return make_problem("http.tls", "cannot set up TLS from " + options_.tls->cert + ", " + options_.tls->key +
                                                 " and " + options_.tls->ca + ": " + e.what());
         }
-        if (!server_tls()) return make_problem("http.tls", "cannot set up the HTTPS server's TLS; see the log");
     }
     try {
         tcp::endpoint at(asio::ip::make_address(options_.listen_host), static_cast<unsigned short>(options_.listen_port));
