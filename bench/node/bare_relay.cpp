@@ -24,7 +24,7 @@ namespace govbus::bench {
 // Single-threaded container: every callback runs on one thread, so no locks.
 class BareRelay::Handler : public proton::messaging_handler {
 public:
-    explicit Handler(int port) : port_(port) {}
+    Handler(int port, int credit) : port_(port), credit_(credit) {}
     void run() {
         container_ = std::make_unique<proton::container>(*this, "bare-relay");
         thread_ = std::thread([this] { container_->run(); });
@@ -39,7 +39,7 @@ public:
     }
     void on_receiver_open(proton::receiver& r) override {
         proton::receiver_options o;
-        o.credit_window(200);
+        o.credit_window(credit_);
         o.auto_accept(false);
         r.open(o);
     }
@@ -76,6 +76,7 @@ private:
     }
 
     int port_;
+    int credit_;
     std::unique_ptr<proton::container> container_;
     std::thread thread_;
     proton::listener listener_;
@@ -84,7 +85,7 @@ private:
     std::map<proton::tracker, proton::delivery> pending_;
 };
 
-BareRelay::BareRelay(int port) : handler_(std::make_unique<Handler>(port)) { handler_->run(); }
+BareRelay::BareRelay(int port, int credit) : handler_(std::make_unique<Handler>(port, credit)) { handler_->run(); }
 BareRelay::~BareRelay() { handler_->stop(); }
 
 }  // namespace govbus::bench

@@ -10,7 +10,8 @@ namespace govbus::bench {
 
 class BareRelay {
 public:
-    explicit BareRelay(int port);
+    // `credit`: deliveries the sender may have unsettled, as the node's `credit`.
+    BareRelay(int port, int credit);
     ~BareRelay();
     class Handler;
 

@@ -7,7 +7,9 @@
 //
 // --only json-1k|json-64k|xml-1k|xml-64k runs one scenario; --node-only
 // drives the logged node alone (no relay, no unlogged node): both are for
-// profiling one path with perf, not for the table.
+// profiling one path with perf, not for the table. The window is also the
+// link credit the node and the relay grant the sender, so neither caps the
+// messages in flight below it.
 #include "bench/common/arrivals.hpp"
 #include "bench/node/bare_relay.hpp"
 #include "bus/codec/codec.hpp"
@@ -112,7 +114,7 @@ double cpu_seconds(pid_t pid) {
 }
 
 // One node: a route table that delivers every case.apply to bench.receiver.
-std::string write_node(const fs::path& dir, int port) {
+std::string write_node(const fs::path& dir, int port, std::size_t credit) {
     fs::create_directories(dir);
     std::ofstream(dir / "endpoints.yaml") << "endpoints:\n"
                                               "  - { id: bench.sender, region: \"510100\", send: [case.apply], receive: [] }\n"
@@ -124,7 +126,7 @@ std::string write_node(const fs::path& dir, int port) {
                                      << key.key << ", cert: " << key.cert << " }\n"
                                         "routes: routes.yaml\nendpoints: endpoints.yaml\n"
                                         "adapters:\n  amqp: { listen: \"127.0.0.1:"
-                                     << port << "\", plain: true }\nlog_level: warn\n";
+                                     << port << "\", plain: true, credit: " << credit << " }\nlog_level: warn\n";
     return (dir / "node.yaml").string();
 }
 
@@ -166,8 +168,8 @@ int main(int argc, char** argv) {
     codec::Codec codec;
     fs::path dir = fs::temp_directory_path() / ("govbus-bench-node-" + std::to_string(::getpid()));
     int node_port = tools::free_port(), bare_port = tools::free_port(), relay_port = tools::free_port();
-    std::string config = write_node(dir / "logged", node_port);
-    std::string bare_config = write_node(dir / "unlogged", bare_port);
+    std::string config = write_node(dir / "logged", node_port, window);
+    std::string bare_config = write_node(dir / "unlogged", bare_port, window);
     tools::ChildProcess node({sibling("govbusd"), "--config", config}, (dir / "node.log").string());
     // The same node without its exchange log, to measure what the log costs.
     tools::ChildProcess unlogged({sibling("govbusd"), "--config", bare_config, "--benchmark-without-exchange-log"},
@@ -177,7 +179,7 @@ int main(int argc, char** argv) {
         std::cerr << "bench_node: govbusd did not start; see " << dir << "\n";
         return 1;
     }
-    bench::BareRelay relay(relay_port);
+    bench::BareRelay relay(relay_port, static_cast<int>(window));
     tools::wait_for_port(relay_port, std::chrono::seconds(5));
 
     std::ostringstream table;
