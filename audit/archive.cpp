@@ -75,10 +75,21 @@ Result<ArchiveSummary> write_archive(const std::string& log_path, const std::str
     attach.bind(1, out_path);
     attach.step();
     db.exec("BEGIN");
-    auto copy_records = db.prepare(std::string("INSERT INTO arc.records(") + kRecordColumns + ") SELECT " + kRecordColumns +
+    // The month's records with their message keys (a log written before the
+    // keys has none; its archive is searched by the records' own columns).
+    const bool keyed = has_key_column(db);
+    const std::string columns = std::string(kRecordColumns) + (keyed ? ", key_ref" : "");
+    auto copy_records = db.prepare("INSERT INTO arc.records(" + columns + ") SELECT " + columns +
                                    " FROM main.records WHERE seq BETWEEN ? AND ? ORDER BY seq, rowid");
     copy_records.bind(1, sum.first_seq).bind(2, sum.last_seq);
     copy_records.step();
+    if (keyed) {
+        auto copy_keys = db.prepare(
+            "INSERT INTO arc.message_keys(ref, message_id, case_number) SELECT ref, message_id, case_number "
+            "FROM main.message_keys WHERE ref IN (SELECT key_ref FROM main.records WHERE seq BETWEEN ? AND ?) ORDER BY ref");
+        copy_keys.bind(1, sum.first_seq).bind(2, sum.last_seq);
+        copy_keys.step();
+    }
     auto copy_cps = db.prepare(std::string("INSERT INTO arc.checkpoints(") + kCheckpointColumns + ") SELECT " +
                                kCheckpointColumns + " FROM main.checkpoints WHERE seq BETWEEN ? AND ? AND number <= ? ORDER BY number");
     copy_cps.bind(1, sum.first_seq - 1).bind(2, sum.last_seq).bind(3, sum.seal_number);

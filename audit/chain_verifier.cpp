@@ -21,6 +21,7 @@ std::string to_string(BreakKind kind) {
         case BreakKind::bad_signature: return "bad_signature";
         case BreakKind::checkpoint_missing: return "checkpoint_missing";
         case BreakKind::anchor_missing: return "anchor_missing";
+        case BreakKind::misfiled: return "misfiled";
     }
     return "unknown";
 }
@@ -48,6 +49,31 @@ std::vector<Row> rows_after(Database& db, std::int64_t seq, int limit) {
     std::vector<Row> out;
     while (s.step()) out.push_back({s.int64(0), read_record(s, 1)});
     return out;
+}
+
+// Searches by message id or case number go through message_keys: a record
+// filed under another key, or none, would be missed by them while its chain
+// stays intact. Names the first such record. Logs and archives written before
+// the keys (no record filed) are searched by their own columns and pass.
+std::optional<ChainBreak> misfiled_record(Database& db) {
+    if (!has_key_column(db) || !db.has_table("message_keys")) return std::nullopt;
+    {
+        auto any = db.prepare("SELECT 1 FROM records WHERE key_ref IS NOT NULL LIMIT 1");
+        if (!any.step()) return std::nullopt;
+    }
+    auto s = db.prepare(
+        "SELECT r.seq, r.message_id, r.case_number, r.key_ref, k.message_id, k.case_number FROM records r "
+        "LEFT JOIN message_keys k ON k.ref = r.key_ref WHERE k.ref IS NULL OR k.message_id <> r.message_id "
+        "OR k.case_number <> r.case_number ORDER BY r.seq LIMIT 1");
+    if (!s.step()) return std::nullopt;
+    const std::int64_t seq = s.int64(0);
+    std::string where = s.is_null(3) ? "under no message key"
+                        : s.is_null(4)
+                            ? "under message key " + std::to_string(s.int64(3)) + ", which does not exist"
+                            : "under message '" + s.text(4) + "', case '" + s.text(5) + "'";
+    return ChainBreak{BreakKind::misfiled, seq,
+                      "record " + std::to_string(seq) + " (message '" + s.text(1) + "', case '" + s.text(2) +
+                          "') is filed " + where + ": a search by its message id or case number would miss it"};
 }
 
 // Record n (at its expected place) does not match its stored hash: was it
@@ -247,6 +273,7 @@ Result<VerifyReport> verify_log(const std::string& path, const VerifyOptions& op
     }
     if (record_break) rep.breaks.push_back(*record_break);
     rep.records = total;
+    if (auto m = misfiled_record(db)) rep.breaks.push_back(*m);
 
     // The end: does anything signed (or the writer's head) reach past the last record?
     if (!record_break) {

@@ -23,6 +23,7 @@ enum class BreakKind {
     bad_signature,       // a checkpoint's signature does not verify with the node certificate
     checkpoint_missing,  // a gap in the checkpoint numbers
     anchor_missing,      // the records start after seq 1 and no signed checkpoint anchors them
+    misfiled,            // a record's key_ref does not name its own message id and case number
 };
 std::string to_string(BreakKind kind);
 

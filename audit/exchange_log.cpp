@@ -9,6 +9,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 namespace govbus::audit {
 
@@ -38,7 +39,16 @@ struct ExchangeLog::Impl {
     Database db;
     NodeSigner signer;
     Statement insert;
+    Statement insert_key;
+    Statement find_key;
     ChainState state;
+    // message id and case number -> message_keys.ref, for the records of
+    // messages seen lately (a message's records arrive within seconds or
+    // minutes of each other). Emptied when a batch fails, and every hour, so
+    // it never names a key that `audit prune` could have removed: a key is
+    // pruned only with the last record filed under it, months old.
+    std::unordered_map<std::string, std::int64_t> key_refs;
+    std::chrono::steady_clock::time_point key_refs_since = std::chrono::steady_clock::now();
 
     mutable std::mutex mutex;
     std::condition_variable wake;
@@ -58,6 +68,7 @@ struct ExchangeLog::Impl {
     void write_batch(std::deque<Event>& batch, std::optional<TimePoint> manual, bool closing);
     void write_event(Event& e);
     void write_checkpoint(const std::string& kind, const std::string& month, std::int64_t time_ms);
+    std::int64_t key_ref(const std::string& message_id, const std::string& case_number);
 };
 
 ExchangeLog::ExchangeLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
@@ -136,6 +147,8 @@ Result<std::unique_ptr<ExchangeLog>> ExchangeLog::open(const std::string& path, 
     }
     impl->committed_seq = impl->state.seq;
     impl->insert = d.prepare(insert_record_sql());
+    impl->insert_key = d.prepare("INSERT INTO message_keys(message_id, case_number) VALUES(?, ?) ON CONFLICT DO NOTHING");
+    impl->find_key = d.prepare("SELECT ref FROM message_keys WHERE message_id = ? AND case_number = ?");
     return std::unique_ptr<ExchangeLog>(new ExchangeLog(std::move(impl)));
 }
 
@@ -234,6 +247,7 @@ void ExchangeLog::Impl::write_batch(std::deque<Event>& batch, std::optional<Time
         } catch (const std::exception&) {
         }
         state = before;
+        key_refs.clear();  // may name keys the rollback took away
         std::lock_guard lock(mutex);
         if (!failure)
             failure = make_problem("audit.write", std::string("the exchange log could not commit ") +
@@ -278,8 +292,10 @@ void ExchangeLog::Impl::write_event(Event& e) {
     r.region = e.region;
     std::string h = chain_step(algorithm, state.hash_raw, r);
     r.hash = to_hex(h);
+    const std::int64_t ref = key_ref(r.message_id, r.case_number);
     insert.reset();
     bind_record(insert, r);
+    insert.bind(19, ref);
     insert.step();
 
     state.seq = r.seq;
@@ -291,6 +307,34 @@ void ExchangeLog::Impl::write_event(Event& e) {
     else if (time_ms - state.checkpoint_time_ms >=
              std::chrono::duration_cast<std::chrono::milliseconds>(options.checkpoint_interval).count())
         write_checkpoint("interval", "", time_ms);
+}
+
+std::int64_t ExchangeLog::Impl::key_ref(const std::string& message_id, const std::string& case_number) {
+    std::string key;
+    key.reserve(message_id.size() + case_number.size() + 1);
+    key.append(message_id).push_back('\0');
+    key.append(case_number);
+    const auto now = std::chrono::steady_clock::now();
+    if (key_refs.size() >= 100000 || now - key_refs_since >= std::chrono::hours(1)) {
+        key_refs.clear();
+        key_refs_since = now;
+    }
+    if (auto it = key_refs.find(key); it != key_refs.end()) return it->second;
+    insert_key.reset();
+    insert_key.bind(1, message_id).bind(2, case_number);
+    insert_key.step();
+    std::int64_t ref = 0;
+    if (sqlite3_changes(db.get()) == 1) {
+        ref = sqlite3_last_insert_rowid(db.get());
+    } else {
+        find_key.reset();
+        find_key.bind(1, message_id).bind(2, case_number);
+        if (!find_key.step()) throw std::runtime_error("message key vanished for message '" + message_id + "'");
+        ref = find_key.int64(0);
+        find_key.reset();
+    }
+    key_refs.emplace(std::move(key), ref);
+    return ref;
 }
 
 void ExchangeLog::Impl::write_checkpoint(const std::string& kind, const std::string& month, std::int64_t time_ms) {

@@ -15,7 +15,9 @@ struct Where {
     std::vector<std::string> texts;  // bound in order, then the time bounds
 };
 
-Where build_where(const Query& q) {
+// `keyed`: the log files message ids and case numbers in message_keys (logs
+// and archives written before that search the records' own columns).
+Where build_where(const Query& q, bool keyed) {
     Where w;
     auto add = [&](const std::string& value, const char* clause) {
         if (value.empty()) return;
@@ -23,8 +25,13 @@ Where build_where(const Query& q) {
         w.sql += clause;
         w.texts.push_back(value);
     };
-    add(q.case_number, "case_number = ?");
-    add(q.message_id, "message_id = ?");
+    if (keyed) {
+        add(q.case_number, "key_ref IN (SELECT ref FROM message_keys WHERE case_number = ?)");
+        add(q.message_id, "key_ref IN (SELECT ref FROM message_keys WHERE message_id = ?)");
+    } else {
+        add(q.case_number, "case_number = ?");
+        add(q.message_id, "message_id = ?");
+    }
     if (!q.endpoint.empty()) {
         w.sql += w.sql.empty() ? " WHERE " : " AND ";
         w.sql += "(source = ? OR destination = ?)";
@@ -57,6 +64,7 @@ Result<LogReader> LogReader::open(const std::string& path) {
         return make_problem("audit.format", "'" + path + "' is not a govbus exchange log (no records table)");
     LogReader r;
     r.db_ = std::move(*db);
+    r.keyed_ = files_message_keys(r.db_);
     return r;
 }
 
@@ -66,7 +74,7 @@ int LogReader::utc_offset_minutes() {
 }
 
 void LogReader::for_each(const Query& q, const std::function<bool(const Record&)>& visit) {
-    Where w = build_where(q);
+    Where w = build_where(q, keyed_);
     std::string sql = std::string("SELECT ") + kRecordColumns + " FROM records" + w.sql + " ORDER BY seq";
     if (q.limit) sql += " LIMIT " + std::to_string(q.limit);
     auto s = db_.prepare(sql);
@@ -85,7 +93,7 @@ std::vector<Record> LogReader::search(const Query& q) {
 }
 
 std::int64_t LogReader::count(const Query& q) {
-    Where w = build_where(q);
+    Where w = build_where(q, keyed_);
     auto s = db_.prepare("SELECT count(*) FROM records" + w.sql);
     bind_where(s, w, q);
     s.step();

@@ -41,6 +41,7 @@ public:
 
 private:
     Database db_;
+    bool keyed_ = false;  // see files_message_keys
 };
 
 // "+08:00" for 480.

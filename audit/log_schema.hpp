@@ -24,9 +24,19 @@ bool is_everyday_event(const std::string& event);  // received, accepted, routed
 // The column list every SELECT of a record uses, in Record field order.
 extern const char* const kRecordColumns;
 Record read_record(const Statement& s, int first_col = 0);
-// Binds a record to "INSERT INTO records(<kRecordColumns>) VALUES(?...)".
+// Binds a record to insert_record_sql()'s parameters 1 to 18; parameter 19
+// is the record's key_ref, the message_keys row of its message id and case
+// number (what a search by either goes through).
 void bind_record(Statement& s, const Record& r);
 std::string insert_record_sql(const std::string& table = "records");
+
+// True when the records table has the key_ref column.
+bool has_key_column(Database& db);
+// True when every record names its message key, so a search by message id or
+// case number may go through message_keys. False for logs and archives
+// written before the keys (and, safely, for one whose keys were cleared: the
+// records' own columns are searched then).
+bool files_message_keys(Database& db);
 
 extern const char* const kCheckpointColumns;
 Checkpoint read_checkpoint(const Statement& s);

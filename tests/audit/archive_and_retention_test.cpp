@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "audit/exchange_log.hpp"
+#include "audit/log_query.hpp"
 #include "test_node_keys.hpp"
 
 #include <filesystem>
@@ -65,6 +66,17 @@ BOOST_AUTO_TEST_CASE(an_archive_verifies_offline_with_only_itself_and_the_node_c
     BOOST_TEST(rep->archive);
     BOOST_TEST(rep->month == "2026-10");
     BOOST_TEST(rep->anchor_seq == 11);
+    // The archive carries its records' message keys: searched by case, offline.
+    auto reader = LogReader::open(elsewhere.file("a.db"));
+    BOOST_REQUIRE(reader.ok());
+    Query by_case;
+    by_case.case_number = "C-20";  // the record of Oct 10
+    auto found = reader->search(by_case);
+    BOOST_REQUIRE(found.size() == 1u);
+    BOOST_TEST(found[0].message_id == "m-20");
+    std::string keys;
+    BOOST_REQUIRE(run("sqlite3 '" + elsewhere.file("a.db") + "' 'SELECT count(*) FROM message_keys'", &keys) == 0);
+    BOOST_TEST(std::stoi(keys) == 31);
 }
 
 BOOST_AUTO_TEST_CASE(an_edited_archive_fails_verification) {
@@ -111,6 +123,10 @@ BOOST_AUTO_TEST_CASE(prunes_only_archived_months_and_the_rest_still_verifies_fro
     BOOST_TEST(rep->ok());
     BOOST_TEST(rep->first_seq == 32);
     BOOST_TEST(rep->anchor_seq == 31);
+    // The pruned records' message keys went with them.
+    std::string keys;
+    BOOST_REQUIRE(run("sqlite3 '" + log.path + "' 'SELECT count(*) FROM message_keys'", &keys) == 0);
+    BOOST_TEST(std::stoi(keys) == 100 - 31);
 }
 
 BOOST_AUTO_TEST_CASE(deleting_the_oldest_records_without_an_anchor_is_detected) {

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <set>
+#include <sstream>
 
 using namespace govbus;
 using namespace govbus::audit;
@@ -44,9 +45,19 @@ BOOST_AUTO_TEST_CASE(searches_by_case_endpoint_reason_event_and_time) {
 BOOST_AUTO_TEST_CASE(the_searched_columns_are_indexed) {
     TwoNodeLogs logs;
     std::string plan;
-    BOOST_REQUIRE(run("sqlite3 '" + logs.province + "' \"EXPLAIN QUERY PLAN SELECT * FROM records WHERE case_number='C-1'\"",
+    // Case numbers and message ids are searched through the message keys.
+    BOOST_REQUIRE(run("sqlite3 '" + logs.province +
+                          "' \"EXPLAIN QUERY PLAN SELECT * FROM records WHERE key_ref IN "
+                          "(SELECT ref FROM message_keys WHERE case_number='C-1')\"",
                       &plan) == 0);
-    BOOST_TEST(plan.find("USING INDEX records_case") != std::string::npos);
+    BOOST_TEST(plan.find("USING COVERING INDEX message_keys_case") != std::string::npos, plan);
+    BOOST_TEST(plan.find("USING INDEX records_key") != std::string::npos, plan);
+    std::string message_plan;
+    BOOST_REQUIRE(run("sqlite3 '" + logs.province +
+                          "' \"EXPLAIN QUERY PLAN SELECT * FROM records WHERE key_ref IN "
+                          "(SELECT ref FROM message_keys WHERE message_id='m-7')\"",
+                      &message_plan) == 0);
+    BOOST_TEST(message_plan.find("USING COVERING INDEX message_keys_message") != std::string::npos, message_plan);
     // Reason and rare events are in partial indexes, used when the query repeats their condition.
     std::string reason_plan, event_plan;
     BOOST_REQUIRE(run("sqlite3 '" + logs.province + "' \"EXPLAIN QUERY PLAN SELECT * FROM records WHERE reason_code='x' AND " +
@@ -153,4 +164,77 @@ BOOST_AUTO_TEST_CASE(export_writes_records_checkpoints_certificates_and_a_readme
     std::string verified;
     BOOST_TEST(run(cmd, &verified) == 0);
     BOOST_TEST(verified.find("Verified OK") != std::string::npos);
+}
+
+// Each message's id and case number are filed once in message_keys, however
+// many records the message has.
+BOOST_AUTO_TEST_CASE(a_message_is_filed_once_for_all_its_records) {
+    TwoNodeLogs logs;
+    std::string counts;
+    BOOST_REQUIRE(run("sqlite3 '" + logs.province +
+                          "' \"SELECT (SELECT count(*) FROM records) || ' ' || (SELECT count(*) FROM message_keys) || ' ' || "
+                          "(SELECT count(DISTINCT message_id || '/' || case_number) FROM records)\"",
+                      &counts) == 0);
+    std::istringstream in(counts);
+    long records = 0, keys = 0, distinct = 0;
+    in >> records >> keys >> distinct;
+    BOOST_TEST(records > keys);
+    BOOST_TEST(keys == distinct);
+}
+
+// A log written before the message keys: its records are filed when a node
+// opens it, and until then the reader searches the records' own columns.
+BOOST_AUTO_TEST_CASE(a_log_written_before_the_message_keys_is_searched_and_then_filed) {
+    TwoNodeLogs logs;
+    std::size_t by_case_before = 0, by_message_before = 0;
+    {
+        auto r = LogReader::open(logs.province);
+        BOOST_REQUIRE(r.ok());
+        Query by_case;
+        by_case.case_number = "C-1";
+        by_case_before = r->search(by_case).size();
+        Query by_message;
+        by_message.message_id = "m-7";
+        by_message_before = r->search(by_message).size();
+    }
+    BOOST_REQUIRE(by_case_before == 4u);
+    // The format before: no message_keys, no key_ref, and the two column indexes.
+    BOOST_REQUIRE(run("sqlite3 '" + logs.province +
+                      "' \"DROP INDEX records_key; DROP TABLE message_keys; ALTER TABLE records DROP COLUMN key_ref; "
+                      "CREATE INDEX records_case ON records(case_number); "
+                      "CREATE INDEX records_message ON records(message_id)\"") == 0);
+    auto count = [&](const Query& q) {
+        auto r = LogReader::open(logs.province);
+        BOOST_REQUIRE(r.ok());
+        return r->search(q).size();
+    };
+    Query by_case;
+    by_case.case_number = "C-1";
+    Query by_message;
+    by_message.message_id = "m-7";
+    BOOST_TEST(count(by_case) == by_case_before);
+    BOOST_TEST(count(by_message) == by_message_before);
+
+    Options o;
+    o.node_id = "province-510000";
+    o.signing_key_path = logs.province_keys.key;
+    o.certificate_path = logs.province_keys.cert;
+    BOOST_REQUIRE(ExchangeLog::open(logs.province, o).ok());
+    std::string state;
+    BOOST_REQUIRE(run("sqlite3 '" + logs.province +
+                          "' \"SELECT (SELECT count(*) FROM records WHERE key_ref IS NULL) || ' ' || "
+                          "(SELECT count(*) FROM message_keys) || ' ' || "
+                          "(SELECT count(*) FROM sqlite_master WHERE name IN ('records_case', 'records_message'))\"",
+                      &state) == 0);
+    std::istringstream in(state);
+    long unfiled = -1, keys = 0, old_indexes = -1;
+    in >> unfiled >> keys >> old_indexes;
+    BOOST_TEST(unfiled == 0);
+    BOOST_TEST(keys > 0);
+    BOOST_TEST(old_indexes == 0);
+    BOOST_TEST(count(by_case) == by_case_before);
+    BOOST_TEST(count(by_message) == by_message_before);
+    auto rep = verify_log(logs.province, {read_text(logs.province_keys.cert), {}});
+    BOOST_REQUIRE(rep.ok());
+    BOOST_TEST(rep->ok());
 }

@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "audit/exchange_log.hpp"
+#include "audit/log_query.hpp"
 #include "audit/log_schema.hpp"
 #include "test_node_keys.hpp"
 
@@ -200,4 +201,41 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_signed_by_another_key_fails_against_the_audito
     BOOST_REQUIRE(rep.ok());
     BOOST_TEST(rep->checkpoints_valid == 0);
     BOOST_TEST(to_string(rep->breaks.front().kind) == "bad_signature");
+}
+
+// A record filed under another message's key, or under none, keeps its chain
+// intact but would be missed by a search by its case number or message id.
+BOOST_AUTO_TEST_CASE(a_record_filed_under_another_message_is_named_as_misfiled) {
+    TamperedLog log;
+    log.sqlite("UPDATE records SET key_ref = (SELECT key_ref FROM records WHERE seq = 3) WHERE seq = 12");
+    auto rep = log.verify();
+    expect_first_break(rep, BreakKind::misfiled, 12);
+    BOOST_TEST(rep.breaks.front().message.find("m-12") != std::string::npos, rep.breaks.front().message);
+    BOOST_TEST(rep.breaks.front().message.find("under message 'm-3'") != std::string::npos, rep.breaks.front().message);
+    // What it hides: a search by the message id finds nothing while it is misfiled.
+    auto r = LogReader::open(log.path);
+    BOOST_REQUIRE(r.ok());
+    Query q;
+    q.message_id = "m-12";
+    BOOST_TEST(r->search(q).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_record_filed_under_no_key_is_named_as_misfiled) {
+    TamperedLog log;
+    log.sqlite("UPDATE records SET key_ref = NULL WHERE seq = 21");
+    auto rep = log.verify();
+    expect_first_break(rep, BreakKind::misfiled, 21);
+    BOOST_TEST(rep.breaks.front().message.find("under no message key") != std::string::npos);
+    // The reader does not trust a log with unfiled records: it searches the columns.
+    auto r = LogReader::open(log.path);
+    BOOST_REQUIRE(r.ok());
+    Query q;
+    q.message_id = "m-21";
+    BOOST_TEST(r->search(q).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_deleted_message_key_is_named_as_misfiled) {
+    TamperedLog log;
+    log.sqlite("DELETE FROM message_keys WHERE message_id = 'm-30'");
+    expect_first_break(log.verify(), BreakKind::misfiled, 30);
 }
