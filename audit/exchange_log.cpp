@@ -297,6 +297,7 @@ void ExchangeLog::Impl::write_event(Event& e) {
     bind_record(insert, r);
     insert.bind(19, ref);
     insert.step();
+    insert.reset();  // before `r`, whose text it points to, goes
 
     state.seq = r.seq;
     state.hash_raw = std::move(h);

@@ -173,12 +173,13 @@ Record read_record(const Statement& s, int c) {
 }
 
 void bind_record(Statement& s, const Record& r) {
-    s.bind(1, r.seq).bind(2, r.time).bind(3, r.time_ms).bind(4, r.node_id).bind(5, r.event);
-    s.bind(6, r.message_id).bind(7, r.case_number).bind(8, r.type).bind(9, r.source).bind(10, r.destination);
-    s.bind(11, r.size).bind(12, r.digest_alg).bind(13, r.digest).bind(14, r.reason_code).bind(15, r.reason_text);
+    s.bind(1, r.seq).bind_view(2, r.time).bind(3, r.time_ms).bind_view(4, r.node_id).bind_view(5, r.event);
+    s.bind_view(6, r.message_id).bind_view(7, r.case_number).bind_view(8, r.type).bind_view(9, r.source);
+    s.bind_view(10, r.destination).bind(11, r.size).bind_view(12, r.digest_alg).bind_view(13, r.digest);
+    s.bind_view(14, r.reason_code).bind_view(15, r.reason_text);
     if (r.latency_ms) s.bind(16, *r.latency_ms);
     else s.bind_null(16);
-    s.bind(17, r.region).bind(18, r.hash);
+    s.bind_view(17, r.region).bind_view(18, r.hash);
 }
 
 std::string insert_record_sql(const std::string& table) {

@@ -24,7 +24,8 @@ bool is_everyday_event(const std::string& event);  // received, accepted, routed
 // The column list every SELECT of a record uses, in Record field order.
 extern const char* const kRecordColumns;
 Record read_record(const Statement& s, int first_col = 0);
-// Binds a record to insert_record_sql()'s parameters 1 to 18; parameter 19
+// Binds a record to insert_record_sql()'s parameters 1 to 18, without copying
+// its text: `r` must outlive the statement's step and reset. Parameter 19
 // is the record's key_ref, the message_keys row of its message id and case
 // number (what a search by either goes through).
 void bind_record(Statement& s, const Record& r);

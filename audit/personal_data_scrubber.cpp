@@ -43,10 +43,20 @@ std::string scrub_numbers(std::string_view text) {
     return out;
 }
 
+// The shortest number masked is a mobile number of 11 digits.
+bool may_hold_a_number(std::string_view text) {
+    std::size_t run = 0;
+    for (char c : text) {
+        run = is_digit(c) ? run + 1 : 0;
+        if (run == 11) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 std::string scrub_personal_data(std::string_view text, const std::vector<std::string>& names) {
-    std::string out = scrub_numbers(text);
+    std::string out = may_hold_a_number(text) ? scrub_numbers(text) : std::string(text);
     for (const auto& name : names) {
         if (name.empty()) continue;
         std::string masked = rules::mask_name(name);

@@ -21,6 +21,10 @@ Statement& Statement::bind(int index, const std::string& v) {
     sqlite3_bind_text(s_.get(), index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
 }
+Statement& Statement::bind_view(int index, std::string_view v) {
+    sqlite3_bind_text(s_.get(), index, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+}
 Statement& Statement::bind_blob(int index, const std::string& bytes) {
     sqlite3_bind_blob(s_.get(), index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
     return *this;

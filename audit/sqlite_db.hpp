@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace govbus::audit {
 
@@ -27,6 +28,8 @@ public:
 
     Statement& bind(int index, std::int64_t v);
     Statement& bind(int index, const std::string& v);
+    // Without a copy: `v` must stay as it is until the statement is reset.
+    Statement& bind_view(int index, std::string_view v);
     Statement& bind_blob(int index, const std::string& bytes);
     Statement& bind_null(int index);
     // SQLITE_ROW -> true, SQLITE_DONE -> false; other codes throw (I/O errors on a local file are fatal).
