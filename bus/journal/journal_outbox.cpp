@@ -11,9 +11,10 @@ namespace {
 // A pending delivery may go when no earlier delivery of its case to the same
 // destination is pending or in flight (DESIGN.md "Per-case order is kept").
 // Delivery ids grow with accept order, so "earlier" is "smaller id".
-// `e.state < 2` is "pending (0) or in flight (1)"; it and the implied
-// `e.case_number <> ''` are spelled as the partial index deliveries_case
-// is, so that index serves the lookup.
+// `e.case_number <> ''` is spelled as the partial index deliveries_case is,
+// so that index serves the lookup (destination, case, then id, which the
+// index holds as its rowid); `e.state < 2`, "pending (0) or in flight (1)",
+// is read from the row: dead letters stay in the index.
 #define GOVBUS_HEAD_OF_CASE                                                                    \
     "(d.case_number = '' OR NOT EXISTS (SELECT 1 FROM deliveries e WHERE "                   \
     "e.destination = d.destination AND e.case_number = d.case_number AND e.case_number <> '' " \

@@ -80,6 +80,14 @@ CREATE INDEX deliveries_due ON deliveries(next_attempt_ms) WHERE state = 0;
 CREATE INDEX deliveries_expiry ON deliveries(expires_ms) WHERE state = 0 AND expires_ms > 0;
 CREATE INDEX deliveries_dead ON deliveries(id) WHERE state = 2;
 )sql",
+        // 3: the case index no longer depends on the state, so handing a
+        // delivery out (state 0 to 1) leaves its entry alone instead of
+        // deleting and inserting it again at a random place in the index; the
+        // per-case order check reads the state from the row.
+        R"sql(
+DROP INDEX deliveries_case;
+CREATE INDEX deliveries_case ON deliveries(destination, case_number) WHERE case_number <> '';
+)sql",
     };
     return list;
 }

@@ -5,6 +5,8 @@
 
 #include <sqlite3.h>
 
+#include <sstream>
+
 using namespace govbus;
 using namespace govbus::test;
 using namespace std::chrono_literals;
@@ -369,4 +371,60 @@ BOOST_AUTO_TEST_CASE(a_version_1_journal_keeps_its_deliveries_through_the_index_
     BOOST_REQUIRE(dead.ok());
     BOOST_REQUIRE_EQUAL(dead->size(), 1u);
     BOOST_TEST((*dead)[0].message_id == "dead");
+}
+
+// A dead letter stays in the case index (which no longer depends on the
+// state) but does not hold its case back: the order check reads the state.
+BOOST_AUTO_TEST_CASE(a_dead_letter_does_not_hold_back_the_next_message_of_its_case) {
+    TempDir dir;
+    auto j = open_journal(dir.file("journal.db"));
+    j->accept(make_accept("c1-first", "C1", {"endpoint:a"}));
+    j->accept(make_accept("c1-second", "C1", {"endpoint:a"}));
+    auto now = soon();
+    auto first = *j->take_ready("endpoint:a", now, 10);
+    BOOST_REQUIRE(ids_of(first) == (Ids{"c1-first"}));
+    BOOST_TEST(j->take_ready("endpoint:a", now, 10)->empty());  // in flight holds it back
+    BOOST_TEST(j->rejected(first[0].id, make_problem("acl.denied", "not allowed"), now).ok());
+    BOOST_TEST((*j->destinations_with_work(now) == Ids{"endpoint:a"}));
+    BOOST_TEST(ids_of(*j->take_ready("endpoint:a", now, 10)) == (Ids{"c1-second"}));
+}
+
+// Handing a delivery out changes its state only: the program SQLite runs for
+// it must not touch the case index (a delete and an insert at a random place).
+BOOST_AUTO_TEST_CASE(handing_a_delivery_out_leaves_the_case_index_alone) {
+    TempDir dir;
+    const std::string path = dir.file("journal.db");
+    open_journal(path);
+    sqlite3* raw = nullptr;
+    BOOST_REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    std::string program;
+    auto collect = [](void* out, int n, char** values, char**) {
+        auto& text = *static_cast<std::string*>(out);
+        for (int i = 0; i < n; ++i) text += std::string(values[i] ? values[i] : "") + " ";
+        text += "\n";
+        return 0;
+    };
+    int case_root = 0;
+    {
+        sqlite3_stmt* s = nullptr;
+        BOOST_REQUIRE(sqlite3_prepare_v2(raw, "SELECT rootpage FROM sqlite_master WHERE name = 'deliveries_case'", -1, &s,
+                                         nullptr) == SQLITE_OK);
+        BOOST_REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+        case_root = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+    }
+    BOOST_REQUIRE(sqlite3_exec(raw, "EXPLAIN UPDATE deliveries SET state = 1, last_attempt_ms = 5 WHERE id = 1", collect,
+                               &program, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+    // The program opens each index it changes by its root page.
+    BOOST_TEST(program.find("OpenWrite") != std::string::npos, program);
+    bool opens_case_index = false;
+    std::istringstream lines(program);
+    for (std::string line; std::getline(lines, line);) {
+        std::istringstream f(line);
+        std::string addr, op, p1, p2;
+        f >> addr >> op >> p1 >> p2;
+        if (op == "OpenWrite" && p2 == std::to_string(case_root)) opens_case_index = true;
+    }
+    BOOST_TEST(!opens_case_index, program);
 }
