@@ -52,10 +52,10 @@ std::u16string to_xml(std::string_view s) {
     return out;
 }
 
-std::string to_utf8(const XMLCh* t) {
+std::string to_utf8(const XMLCh* t) { return t ? to_utf8(std::u16string_view(t)) : std::string(); }
+
+std::string to_utf8(std::u16string_view in) {
     std::string out;
-    if (!t) return out;
-    const std::u16string_view in(t);
     // At most three bytes per UTF-16 unit (a surrogate pair is two units for
     // four bytes); written through a pointer and cut to size at the end.
     out.resize(in.size() * 3);

@@ -20,6 +20,7 @@ void ensure_xerces();
 // UTF-8 <-> UTF-16 (XMLCh is char16_t in Xerces 3.2). Invalid UTF-8 becomes U+FFFD.
 std::u16string to_xml(std::string_view utf8);
 std::string to_utf8(const XMLCh* text);
+std::string to_utf8(std::u16string_view text);
 
 struct DocumentRelease {
     void operator()(xercesc::DOMDocument* d) const { d->release(); }

@@ -10,63 +10,51 @@
 #include "bus/codec/schema_walk.hpp"
 #include "bus/codec/xerces_runtime.hpp"
 #include "bus/codec/xml_payload.hpp"
-#include "bus/codec/xml_writer.hpp"
-
-#include <xercesc/dom/DOMDocument.hpp>
-#include <xercesc/dom/DOMElement.hpp>
+#include "bus/codec/xml_tree.hpp"
 
 #include <charconv>
 
 namespace govbus::codec {
 
-using namespace xercesc;
-
 namespace {
 
-const std::u16string kDsig = u"http://www.w3.org/2000/09/xmldsig#";
-const std::u16string kXenc = u"http://www.w3.org/2001/04/xmlenc#";
-
-std::string child_text(const DOMNode* parent, std::u16string_view name) {
-    const DOMElement* e = parent ? child_named(parent, name) : nullptr;
-    return e ? text_of(e) : std::string();
-}
-
-bool in_namespace(const DOMElement* e, const std::u16string& ns) {
-    return e->getNamespaceURI() && ns == std::u16string_view(e->getNamespaceURI());
+std::string child_text(const XmlElement* parent, std::string_view name) {
+    const XmlElement* e = child_named(parent, name);
+    return e ? e->text : std::string();
 }
 
 // Reads what the envelope carries, tolerating gaps (the schema reports them).
-Envelope read_envelope(const DOMElement* root) {
+Envelope read_envelope(const XmlElement* root) {
     Envelope env;
     env.content_type = "application/xml";
-    const DOMElement* h = child_named(root, u"header");
-    env.id = child_text(h, u"id");
-    env.correlation_id = child_text(h, u"correlationId");
-    env.case_number = child_text(h, u"caseNumber");
-    env.type = child_text(h, u"type");
-    env.schema_version = child_text(h, u"schemaVersion");
-    env.source = child_text(h, u"source");
-    const DOMElement* d = h ? child_named(h, u"destination") : nullptr;
-    env.destination = {child_text(d, u"endpoint"), child_text(d, u"region"), child_text(d, u"department")};
-    env.region = child_text(h, u"region");
-    env.item_code = child_text(h, u"itemCode");
-    env.created = child_text(h, u"created");
-    env.expires = child_text(h, u"expires");
-    std::string priority = child_text(h, u"priority");
+    const XmlElement* h = child_named(root, "header");
+    env.id = child_text(h, "id");
+    env.correlation_id = child_text(h, "correlationId");
+    env.case_number = child_text(h, "caseNumber");
+    env.type = child_text(h, "type");
+    env.schema_version = child_text(h, "schemaVersion");
+    env.source = child_text(h, "source");
+    const XmlElement* d = child_named(h, "destination");
+    env.destination = {child_text(d, "endpoint"), child_text(d, "region"), child_text(d, "department")};
+    env.region = child_text(h, "region");
+    env.item_code = child_text(h, "itemCode");
+    env.created = child_text(h, "created");
+    env.expires = child_text(h, "expires");
+    std::string priority = child_text(h, "priority");
     if (!priority.empty()) std::from_chars(priority.data(), priority.data() + priority.size(), env.priority);
 
-    if (const DOMElement* s = child_named(root, u"security")) {
-        env.security.suite = child_text(s, u"suite");
-        env.security.signer = child_text(s, u"signer");
-        env.security.recipient = child_text(s, u"recipient");
-        for (const DOMElement* e = first_element(s); e; e = next_element(e)) {
-            if (in_namespace(e, kDsig)) env.security.signature = serialize(e, false, false);
-            if (in_namespace(e, kXenc)) env.security.encrypted = serialize(e, false, false);
+    if (const XmlElement* s = child_named(root, "security")) {
+        env.security.suite = child_text(s, "suite");
+        env.security.signer = child_text(s, "signer");
+        env.security.recipient = child_text(s, "recipient");
+        for (const XmlElement* e : s->children) {
+            if (e->ns == kXmlDsigNamespace) env.security.signature = e->serialized;
+            if (e->ns == kXmlEncNamespace) env.security.encrypted = e->serialized;
         }
     }
-    if (const DOMElement* hops = child_named(root, u"hops"))
-        for (const DOMElement* e = first_element(hops); e; e = next_element(e))
-            env.hops.push_back({child_text(e, u"node"), child_text(e, u"time"), child_text(e, u"signature")});
+    if (const XmlElement* hops = child_named(root, "hops"))
+        for (const XmlElement* e : hops->children)
+            env.hops.push_back({child_text(e, "node"), child_text(e, "time"), child_text(e, "signature")});
     return env;
 }
 
@@ -78,118 +66,132 @@ void rename_field(Problem& p, const std::string& xpath) {
     p.field = xpath;
 }
 
-const DOMElement* nth_element(const DOMElement* parent, std::size_t n) {
-    const DOMElement* e = parent ? first_element(parent) : nullptr;
-    for (; e && n > 0; --n) e = next_element(e);
-    return e;
-}
-
 bool is_index(std::string_view token) {
     return !token.empty() && token.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
+std::string prefix_of(const XmlElement& e) {
+    auto colon = e.qname.find(':');
+    return colon == std::string::npos ? std::string() : e.qname.substr(0, colon + 1);
+}
+
+void place_at(Problem& p, const XmlElement* e) {
+    if (e) std::tie(p.line, p.column) = std::pair<int, int>{e->line, e->column};
+}
+
 // "/header/destination/region" -> "/env:envelope/env:header/env:destination/env:region" and its element;
 // "/hops/1/time" -> "/env:envelope/env:hops/env:hop[2]/env:time".
-Problem place_header_problem(Problem p, const DOMElement* root, const ParsedXml& parsed) {
-    const std::string prefix = root->getPrefix() ? to_utf8(root->getPrefix()) + ":" : std::string();
+Problem place_header_problem(Problem p, const XmlElement* root) {
+    const std::string prefix = prefix_of(*root);
     std::string xpath = "/" + prefix + "envelope";
-    const DOMElement* e = root;
+    const XmlElement* e = root;
     for (const auto& token : split_pointer(p.field)) {
         if (is_index(token)) {
             const std::size_t n = std::stoul(token);
-            e = nth_element(e, n);
-            xpath += "/" + (e ? to_utf8(e->getNodeName()) : prefix + "*") + "[" + std::to_string(n + 1) + "]";
+            e = e && n < e->children.size() ? e->children[n] : nullptr;
+            xpath += "/" + (e ? e->qname : prefix + "*") + "[" + std::to_string(n + 1) + "]";
             continue;
         }
         xpath += "/" + prefix + token;
-        e = e ? child_named(e, to_xml(token)) : nullptr;
+        e = child_named(e, token);
     }
     rename_field(p, xpath);
-    if (e) std::tie(p.line, p.column) = parsed.position(e);
+    place_at(p, e);
     return p;
 }
 
 // Calls emit(pointer, text) for each element at `path` below `e` ("*": every
-// child element); `names` is `path` in UTF-16.
+// child element).
 template <class Emit>
-void find_field(const DOMElement* e, const std::vector<std::string>& path, const std::vector<std::u16string>& names,
-                std::size_t i, std::string& pointer, Emit& emit) {
+void find_field(const XmlElement& e, const std::vector<std::string>& path, std::size_t i, std::string& pointer,
+                Emit& emit) {
     if (i == path.size()) {
-        emit(pointer, text_of(e));
+        emit(pointer, e.text);
         return;
     }
     const std::size_t length = pointer.size();
     if (path[i] == "*") {
-        std::size_t k = 0;
-        for (const DOMElement* c = first_element(e); c; c = next_element(c), ++k) {
+        for (std::size_t k = 0; k < e.children.size(); ++k) {
             pointer += '/';
             pointer += std::to_string(k);
-            find_field(c, path, names, i + 1, pointer, emit);
+            find_field(*e.children[k], path, i + 1, pointer, emit);
             pointer.resize(length);
         }
         return;
     }
-    const DOMElement* c = child_named(e, names[i]);
+    const XmlElement* c = child_named(&e, path[i]);
     if (!c) return;
     pointer += '/';
     pointer += pointer_token(path[i]);
-    find_field(c, path, names, i + 1, pointer, emit);
+    find_field(*c, path, i + 1, pointer, emit);
     pointer.resize(length);
 }
 
-Problem place_payload_problem(Problem p, const DOMElement* payload_root, const SchemaNode& schema,
-                              const std::string& base, const ParsedXml& parsed) {
+Problem place_payload_problem(Problem p, const XmlElement* payload_root, const SchemaNode& schema,
+                              const std::string& base) {
     PayloadPlace place = locate_in_payload(payload_root, schema, p.field);
     rename_field(p, base + (place.xpath.empty() ? "" : "/" + place.xpath));
-    if (place.element) std::tie(p.line, p.column) = parsed.position(place.element);
+    place_at(p, place.element);
     return p;
+}
+
+// A message with a signature or encrypted data must be read through the DOM
+// (their elements are kept as XML text); without either namespace in its
+// bytes it cannot hold them, and the tree reader stops at one it meets anyway
+// (a namespace written with character references).
+bool mentions_dom_namespace(std::string_view bytes) {
+    return bytes.find(kXmlDsigNamespace) != std::string_view::npos ||
+           bytes.find(kXmlEncNamespace) != std::string_view::npos;
 }
 
 }  // namespace
 
 XmlCodec::XmlCodec(const SchemaSet& schemas, XmlLimits limits)
     : schemas_(schemas), limits_(limits), grammars_(schemas), parsers_(limits, grammars_.get()),
-      plain_parsers_(limits, nullptr) {
-    for (const auto& f : schemas_.envelope_fields()) {
-        std::vector<std::u16string> names;
-        for (const auto& token : f.path) names.push_back(to_xml(token));
-        field_names_.push_back(std::move(names));
+      plain_parsers_(limits, nullptr), tree_readers_(limits, grammars_.get()) {}
+
+XmlTree XmlCodec::read(std::string_view bytes) const {
+    bool needs_dom = mentions_dom_namespace(bytes);
+    if (!needs_dom) {
+        XmlTree tree = read_xml_tree(bytes, tree_readers_, needs_dom);
+        if (!needs_dom) return tree;
     }
+    return tree_of(read_xml(bytes, parsers_));
 }
 
 Result<Envelope> XmlCodec::decode(std::string_view bytes) const {
-    ParsedXml parsed = read_xml(bytes, parsers_);
+    XmlTree parsed = read(bytes);
     if (parsed.fatal) return std::move(parsed.problems);
-    const DOMElement* root = parsed.document()->getDocumentElement();
-    if (!root || !root->getLocalName() || std::u16string_view(root->getLocalName()) != u"envelope" ||
-        !in_namespace(root, kEnvelopeNamespace)) {
-        auto [line, column] = root ? parsed.position(root) : std::pair<int, int>{0, 0};
-        return make_problem("schema.invalid",
-                            "the root element must be envelope in namespace urn:govbus:envelope:1.0 "
-                            "(docs/integrator.md)",
-                            "/", line, column);
+    const XmlElement* root = parsed.root();
+    static const std::string envelope_namespace = to_utf8(kEnvelopeNamespace);
+    if (!root || root->local != "envelope" || root->ns != envelope_namespace) {
+        Problem p = make_problem("schema.invalid",
+                                 "the root element must be envelope in namespace urn:govbus:envelope:1.0 "
+                                 "(docs/integrator.md)",
+                                 "/");
+        place_at(p, root);
+        return p;
     }
     Envelope env = read_envelope(root);
-    const std::string prefix = root->getPrefix() ? to_utf8(root->getPrefix()) + ":" : std::string();
+    const std::string prefix = prefix_of(*root);
     Problems problems;
     const auto header_problems = check_envelope_fields(schemas_.envelope_fields(), [&](const EnvelopeField& f, auto&& emit) {
         std::string pointer;
-        const auto index = static_cast<std::size_t>(&f - schemas_.envelope_fields().data());  // f is an element of it
-        find_field(root, f.path, field_names_[index], 0, pointer, emit);
+        find_field(*root, f.path, 0, pointer, emit);
     });
-    for (const auto& p : header_problems) problems.push_back(place_header_problem(p, root, parsed));
+    for (const auto& p : header_problems) problems.push_back(place_header_problem(p, root));
 
     // An unknown type explains the payload errors it causes, so it is reported alone, unless
     // the type or version lacks the form the schema gives, which explains it in turn.
     const PayloadSchema* payload_schema = schemas_.payload(env.type, env.schema_version);
     if (!payload_schema && has_error(problems)) return problems;
     auto unknown_type = [&] {
-        const DOMElement* t = child_named(child_named(root, u"header"), u"type");
-        auto [line, column] = t ? parsed.position(t) : std::pair<int, int>{0, 0};
-        return make_problem("schema.unknown_type",
-                            "message type '" + env.type + "' version '" + env.schema_version +
-                                "' has no schema here; use one of the types in docs/integrator.md",
-                            "/" + prefix + "envelope/" + prefix + "header/" + prefix + "type", line, column);
+        Problem p = make_problem("schema.unknown_type",
+                                 "message type '" + env.type + "' version '" + env.schema_version +
+                                     "' has no schema here; use one of the types in docs/integrator.md",
+                                 "/" + prefix + "envelope/" + prefix + "header/" + prefix + "type");
+        place_at(p, child_named(child_named(root, "header"), "type"));
+        return p;
     };
     if (!env.type.empty() && !payload_schema) return unknown_type();
     if (!parsed.problems.empty()) {
@@ -203,7 +205,7 @@ Result<Envelope> XmlCodec::decode(std::string_view bytes) const {
         problems.push_back(std::move(p));
         return std::move(problems);
     };
-    const DOMElement* payload = child_named(root, u"payload");
+    const XmlElement* payload = child_named(root, "payload");
     const std::string payload_path = "/" + prefix + "envelope/" + prefix + "payload";
     if (!payload && env.security.encrypted.empty())
         return with_header_problems(make_problem("schema.invalid",
@@ -212,29 +214,28 @@ Result<Envelope> XmlCodec::decode(std::string_view bytes) const {
                                                      env.type,
                                                  "/" + prefix + "envelope"));
     if (payload && !env.security.encrypted.empty()) {
-        auto [line, column] = parsed.position(payload);
-        return with_header_problems(make_problem("schema.invalid",
-                                                 "the envelope has both a clear payload and an encrypted one; send "
-                                                 "only one",
-                                                 payload_path, line, column));
+        Problem p = make_problem("schema.invalid",
+                                 "the envelope has both a clear payload and an encrypted one; send only one",
+                                 payload_path);
+        place_at(p, payload);
+        return with_header_problems(std::move(p));
     }
 
     if (payload) {
-        const DOMElement* body = first_element(payload);
-        const std::u16string expected_ns = to_xml(payload_schema->xml_namespace);
-        if (!body || !in_namespace(body, expected_ns) || to_utf8(body->getLocalName()) != payload_schema->root) {
-            auto [line, column] = parsed.position(body ? body : payload);
-            return with_header_problems(make_problem("schema.invalid",
-                                                     "the payload must be a " + payload_schema->root +
-                                                         " element in namespace " + payload_schema->xml_namespace +
-                                                         ", as the header's type and schemaVersion say",
-                                                     payload_path, line, column));
+        const XmlElement* body = payload->children.empty() ? nullptr : payload->children.front();
+        if (!body || body->ns != payload_schema->xml_namespace || body->local != payload_schema->root) {
+            Problem p = make_problem("schema.invalid",
+                                     "the payload must be a " + payload_schema->root + " element in namespace " +
+                                         payload_schema->xml_namespace + ", as the header's type and schemaVersion say",
+                                     payload_path);
+            place_at(p, body ? body : payload);
+            return with_header_problems(std::move(p));
         }
         SchemaNode schema(payload_schema->json.tree);
-        env.payload = payload_to_json(body, schema);
-        const std::string base = payload_path + "/" + to_utf8(body->getNodeName());
+        env.payload = payload_to_json(*body, schema);
+        const std::string base = payload_path + "/" + body->qname;
         for (auto& p : check_payload_rules(payload_schema->json.tree, env.payload, "", schemas_.patterns()))
-            problems.push_back(place_payload_problem(std::move(p), body, schema, base, parsed));
+            problems.push_back(place_payload_problem(std::move(p), body, schema, base));
     }
     if (has_error(problems)) return problems;
     return Result<Envelope>(std::move(env)).with_warnings(std::move(problems));

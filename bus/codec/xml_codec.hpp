@@ -6,6 +6,7 @@
 #include "bus/codec/schema_set.hpp"
 #include "bus/codec/xml_grammar.hpp"
 #include "bus/codec/xml_reader.hpp"
+#include "bus/codec/xml_tree.hpp"
 #include "bus/core/envelope.hpp"
 #include "bus/core/problem.hpp"
 
@@ -32,8 +33,11 @@ private:
     GrammarPool grammars_;
     mutable ParserShelf parsers_;        // after grammars_: its parsers hold the pool
     mutable ParserShelf plain_parsers_;  // without validation, for with_hop
-    // schemas_.envelope_fields()' paths as XML element names, in the same order.
-    std::vector<std::vector<std::u16string>> field_names_;
+    mutable TreeReaderShelf tree_readers_;  // after grammars_, as parsers_
+
+    // The message as the decoder reads it: through the tree reader, or the
+    // DOM when it carries a signature or encrypted data.
+    XmlTree read(std::string_view bytes) const;
 };
 
 }  // namespace govbus::codec

@@ -60,34 +60,30 @@ std::string scalar_text(const json::value& v) {
 
 }  // namespace
 
-json::value payload_to_json(const DOMElement* element, const SchemaNode& schema) {
+json::value payload_to_json(const XmlElement& element, const SchemaNode& schema) {
     Shape shape = schema.shape();
-    if (shape == Shape::unknown) shape = first_element(element) ? Shape::object : Shape::string;
+    if (shape == Shape::unknown) shape = element.children.empty() ? Shape::string : Shape::object;
     switch (shape) {
         case Shape::object: {
             json::object out;
-            for (DOMElement* c = first_element(element); c; c = next_element(c)) {
-                std::string name = to_utf8(c->getLocalName());
-                out[name] = payload_to_json(c, schema.member(name));
-            }
+            for (const XmlElement* c : element.children) out[c->local] = payload_to_json(*c, schema.member(c->local));
             return out;
         }
         case Shape::map: {
             json::object out;
-            for (DOMElement* c = first_element(element); c; c = next_element(c)) {
-                std::string key = to_utf8(c->getAttribute(kKey.c_str()));
-                out[key] = payload_to_json(c, schema.member(key));
+            for (const XmlElement* c : element.children) {
+                std::string_view key = attribute(*c, "key");
+                out[key] = payload_to_json(*c, schema.member(key));
             }
             return out;
         }
         case Shape::array: {
             json::array out;
             SchemaNode items = schema.items();
-            for (DOMElement* c = first_element(element); c; c = next_element(c))
-                out.push_back(payload_to_json(c, items));
+            for (const XmlElement* c : element.children) out.push_back(payload_to_json(*c, items));
             return out;
         }
-        default: return leaf_value(text_of(element), shape);
+        default: return leaf_value(element.text, shape);
     }
 }
 
@@ -114,32 +110,35 @@ void payload_to_xml(const json::value& value, const SchemaNode& schema, DOMEleme
     }
 }
 
-PayloadPlace locate_in_payload(const DOMElement* root, const SchemaNode& schema, std::string_view pointer) {
+PayloadPlace locate_in_payload(const XmlElement* root, const SchemaNode& schema, std::string_view pointer) {
     PayloadPlace place{root, {}};
     SchemaNode node = schema;
     for (const auto& token : split_pointer(pointer)) {
         if (!place.xpath.empty()) place.xpath += "/";
-        const DOMElement* next = nullptr;
+        const XmlElement* next = nullptr;
         switch (node.shape()) {
             case Shape::array: {
                 std::size_t index = 0;
                 std::from_chars(token.data(), token.data() + token.size(), index);
                 place.xpath += "item[" + std::to_string(index + 1) + "]";
-                next = place.element ? first_element(place.element) : nullptr;
-                for (std::size_t i = 0; next && i < index; ++i) next = next_element(next);
+                if (place.element && index < place.element->children.size()) next = place.element->children[index];
                 node = node.items();
                 break;
             }
             case Shape::map: {
                 place.xpath += "entry[@key='" + token + "']";
-                for (next = place.element ? first_element(place.element) : nullptr; next; next = next_element(next))
-                    if (to_utf8(next->getAttribute(kKey.c_str())) == token) break;
+                if (place.element)
+                    for (const XmlElement* c : place.element->children)
+                        if (attribute(*c, "key") == token) {
+                            next = c;
+                            break;
+                        }
                 node = node.member(token);
                 break;
             }
             default:
                 place.xpath += token;
-                next = place.element ? child_named(place.element, to_xml(token)) : nullptr;
+                next = child_named(place.element, token);
                 node = node.member(token);
         }
         place.element = next;

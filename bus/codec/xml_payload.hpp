@@ -11,6 +11,7 @@
 #pragma once
 
 #include "bus/codec/schema_walk.hpp"
+#include "bus/codec/xml_tree.hpp"
 
 #include <boost/json/value.hpp>
 #include <xercesc/dom/DOMElement.hpp>
@@ -20,7 +21,7 @@
 
 namespace govbus::codec {
 
-boost::json::value payload_to_json(const xercesc::DOMElement* element, const SchemaNode& schema);
+boost::json::value payload_to_json(const XmlElement& element, const SchemaNode& schema);
 
 // Fills `element` (already created, in the payload namespace) with `value`'s
 // children. Throws std::invalid_argument when a member name cannot be an XML
@@ -31,9 +32,9 @@ void payload_to_xml(const boost::json::value& value, const SchemaNode& schema, x
 // The element a payload JSON Pointer names, and its path below `root`
 // ("materials/item[1]/digest/value", "formData/entry[@key='k']").
 struct PayloadPlace {
-    const xercesc::DOMElement* element = nullptr;  // null when not found
+    const XmlElement* element = nullptr;  // null when not found
     std::string xpath;
 };
-PayloadPlace locate_in_payload(const xercesc::DOMElement* root, const SchemaNode& schema, std::string_view pointer);
+PayloadPlace locate_in_payload(const XmlElement* root, const SchemaNode& schema, std::string_view pointer);
 
 }  // namespace govbus::codec

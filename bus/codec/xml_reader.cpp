@@ -1,7 +1,7 @@
 #include "bus/codec/xml_reader.hpp"
 
-#include "bus/codec/text_position.hpp"
 #include "bus/codec/xerces_runtime.hpp"
+#include "bus/codec/xml_scan.hpp"
 
 #include <xercesc/dom/DOMException.hpp>
 #include <xercesc/framework/MemBufInputSource.hpp>
@@ -21,41 +21,11 @@ namespace govbus::codec {
 
 using namespace xercesc;
 
-namespace {
-
-constexpr std::size_t kMaxReportedProblems = 20;
-
-// Where the first DOCTYPE would be: after the BOM, XML declaration, comments,
-// processing instructions and white space of the prolog (XML 1.0 §2.8). The
-// only place XML allows one, so finding none here means there is none.
-std::size_t find_doctype(std::string_view s) {
-    std::size_t i = s.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
-    while (i < s.size()) {
-        char c = s[i];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-            ++i;
-        } else if (s.compare(i, 2, "<?") == 0) {
-            auto end = s.find("?>", i + 2);
-            if (end == std::string_view::npos) return std::string_view::npos;
-            i = end + 2;
-        } else if (s.compare(i, 4, "<!--") == 0) {
-            auto end = s.find("-->", i + 4);
-            if (end == std::string_view::npos) return std::string_view::npos;
-            i = end + 3;
-        } else {
-            return s.compare(i, 9, "<!DOCTYPE") == 0 ? i : std::string_view::npos;
-        }
-    }
-    return std::string_view::npos;
-}
-
-}  // namespace
-
 // XercesDOMParser with the caps and bookkeeping a message parser needs.
 class GuardedParser : public XercesDOMParser {
 public:
     GuardedParser(const XmlLimits& limits, XMLGrammarPool* pool)
-        : XercesDOMParser(nullptr, XMLPlatformUtils::fgMemoryManager, pool), limits_(limits) {
+        : XercesDOMParser(nullptr, XMLPlatformUtils::fgMemoryManager, pool), findings_(limits) {
         security_.setEntityExpansionLimit(100);
         setSecurityManager(&security_);
         setLoadExternalDTD(false);
@@ -89,16 +59,13 @@ public:
     // Ready for the next message: the previous document and findings go.
     void clear() {
         resetDocumentPool();
-        path_.clear();
         positions_.clear();
-        problems_.clear();
-        stopped_ = false;
-        fatal_ = false;
+        findings_.clear();
     }
 
-    bool stopped() const { return stopped_; }
-    bool fatal() const { return fatal_; }
-    Problems take_problems() { return std::move(problems_); }
+    bool stopped() const { return findings_.stopped(); }
+    bool fatal() const { return findings_.fatal(); }
+    Problems take_problems() { return findings_.take_problems(); }
     std::pair<int, int> position(const DOMNode* n) const {
         auto it = positions_.find(n);
         return it == positions_.end() ? std::pair<int, int>{0, 0} : it->second;
@@ -113,19 +80,9 @@ public:
         // Qualified as written ("env:header"), the form data-rule findings use too.
         std::string name = to_utf8(decl.getBaseName());
         if (prefix && *prefix) name = to_utf8(prefix) + ":" + name;
-        path_.push_back(std::move(name));
         const Locator* at = getScanner()->getLocator();
         const int line = static_cast<int>(at->getLineNumber()), column = static_cast<int>(at->getColumnNumber());
-        if (static_cast<int>(path_.size()) > limits_.max_depth && !stopped_)
-            stop(make_problem("xml.too_deep",
-                              "elements are nested more than " + std::to_string(limits_.max_depth) +
-                                  " deep; govbus messages are far shallower, so flatten the payload",
-                              xpath(), line, column));
-        else if (attr_count > static_cast<XMLSize_t>(limits_.max_attributes) && !stopped_)
-            stop(make_problem("xml.too_many_attributes",
-                              "an element has " + std::to_string(attr_count) + " attributes, at most " +
-                                  std::to_string(limits_.max_attributes) + " are accepted",
-                              xpath(), line, column));
+        findings_.start_element(std::move(name), attr_count, line, column);
         XercesDOMParser::startElement(decl, url, prefix, attrs, attr_count, empty, root);
         if (parent && parent->getLastChild()) positions_.emplace(parent->getLastChild(), std::pair<int, int>{line, column});
     }
@@ -133,33 +90,15 @@ public:
     void endElement(const XMLElementDecl& decl, const unsigned int url, const bool root,
                     const XMLCh* const prefix) override {
         XercesDOMParser::endElement(decl, url, root, prefix);
-        if (!path_.empty()) path_.pop_back();
+        findings_.end_element();
     }
 
     void error(const unsigned int, const XMLCh* const, const XMLErrorReporter::ErrTypes type,
                const XMLCh* const text, const XMLCh* const, const XMLCh* const, const XMLFileLoc line,
                const XMLFileLoc column) override {
-        // After a cap stopped the scan, what Xerces still reports is its echo.
-        if (stopped_ || type == XMLErrorReporter::ErrType_Warning || problems_.size() >= kMaxReportedProblems) return;
-        const int l = static_cast<int>(line), c = static_cast<int>(column);
-        std::string what = to_utf8(text);
-        if (type == XMLErrorReporter::ErrType_Fatal) {
-            fatal_ = true;
-            if (what.find("DOCTYPE") != std::string::npos || what.find("DTD") != std::string::npos)
-                problems_.push_back(make_problem("xml.doctype", "the message has a DOCTYPE (" + what +
-                                                                    "); govbus messages must not declare a DTD or entities",
-                                                 {}, l, c));
-            else
-                problems_.push_back(make_problem("xml.malformed",
-                                                 "the message is not well-formed XML: " + what +
-                                                     "; fix the markup at this position",
-                                                 xpath(), l, c));
-            return;
-        }
-        problems_.push_back(make_problem("schema.invalid",
-                                         "the message does not match its schema: " + what +
-                                             "; see docs/integrator.md for the field",
-                                         xpath(), l, c));
+        if (type == XMLErrorReporter::ErrType_Warning) return;
+        findings_.report(type == XMLErrorReporter::ErrType_Fatal, to_utf8(text), static_cast<int>(line),
+                         static_cast<int>(column));
     }
 
     // Refuses every external resource (DTD subsets, entities, schemas, XIncludes)
@@ -171,30 +110,10 @@ public:
     }
 
 private:
-    std::string xpath() const {
-        std::string p;
-        for (const auto& n : path_) p += "/" + n;
-        return p;
-    }
-    void stop(Problem p) {
-        stopped_ = true;
-        fatal_ = true;
-        // The scanner validates a start tag's attributes before handing the
-        // element over, so the cap's own findings at this tag are already in.
-        std::erase_if(problems_, [&](const Problem& q) {
-            return q.code == "schema.invalid" && q.line == p.line && q.column == p.column;
-        });
-        problems_.insert(problems_.begin(), std::move(p));
-    }
-
-    XmlLimits limits_;
     SecurityManager security_;
     HandlerBase reported_;
-    std::vector<std::string> path_;
     std::unordered_map<const DOMNode*, std::pair<int, int>> positions_;
-    Problems problems_;
-    bool stopped_ = false;
-    bool fatal_ = false;
+    ScanFindings findings_;
 };
 
 ParsedXml::ParsedXml() = default;
@@ -246,28 +165,6 @@ std::pair<int, int> ParsedXml::position(const DOMNode* element) const {
 
 namespace {
 
-// What must not be parsed at all: too big, or a DOCTYPE in the prolog.
-bool refused_unread(std::string_view bytes, const XmlLimits& limits, ParsedXml& out) {
-    if (bytes.size() > limits.max_bytes) {
-        out.fatal = true;
-        out.problems.push_back(make_problem("xml.too_large", "the message has " + std::to_string(bytes.size()) +
-                                                                 " bytes, more than the limit of " +
-                                                                 std::to_string(limits.max_bytes) +
-                                                                 "; send large files by reference (name + digest)"));
-        return true;
-    }
-    if (auto at = find_doctype(bytes); at != std::string_view::npos) {
-        auto [line, column] = line_column(bytes, at);
-        out.fatal = true;
-        out.problems.push_back(make_problem("xml.doctype",
-                                            "the message has a DOCTYPE; govbus messages must not declare a DTD or "
-                                            "entities: remove it",
-                                            {}, line, column));
-        return true;
-    }
-    return false;
-}
-
 void scan(std::string_view bytes, GuardedParser& parser, ParsedXml& out) {
     MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(), u"message", false);
     try {
@@ -297,7 +194,7 @@ void scan(std::string_view bytes, GuardedParser& parser, ParsedXml& out) {
 ParsedXml read_xml(std::string_view bytes, const XmlLimits& limits, XMLGrammarPool* pool) {
     ensure_xerces();
     ParsedXml out;
-    if (refused_unread(bytes, limits, out)) return out;
+    if ((out.fatal = refused_unread(bytes, limits, out.problems))) return out;
     out.parser_ = std::make_unique<GuardedParser>(limits, pool);
     scan(bytes, *out.parser_, out);
     return out;
@@ -305,7 +202,7 @@ ParsedXml read_xml(std::string_view bytes, const XmlLimits& limits, XMLGrammarPo
 
 ParsedXml read_xml(std::string_view bytes, ParserShelf& shelf) {
     ParsedXml out;
-    if (refused_unread(bytes, shelf.limits(), out)) return out;
+    if ((out.fatal = refused_unread(bytes, shelf.limits(), out.problems))) return out;
     out.parser_ = shelf.take();
     out.shelf_ = &shelf;
     scan(bytes, *out.parser_, out);
