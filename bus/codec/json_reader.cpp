@@ -28,48 +28,62 @@ std::string terminated_copy(std::string_view text) {
     return copy;
 }
 
-// Where the reader is: one frame per open object or array.
+// Where the reader is: one frame per open object or array. Frames, their
+// names and the strings in them are kept for the next object at the same
+// depth, so tracking a message allocates little after its first objects.
 class PathTracker {
 public:
     struct Frame {
-        bool object;
-        std::size_t next_index = 0;
-        std::string token;               // current member name or element index
+        bool object = false;
+        std::size_t next_index = 0;      // arrays: the index the next element gets
+        std::string key;                 // objects: the current member name
         bool has_token = false;
-        std::vector<std::string> names;  // member names seen (objects)
+        std::vector<std::string> names;  // objects: member names seen, the first `used` of them
+        std::size_t used = 0;
     };
 
     // Called before every value: inside an array the value gets the next index.
     void value() {
-        if (frames_.empty() || frames_.back().object) return;
-        frames_.back().token = std::to_string(frames_.back().next_index++);
-        frames_.back().has_token = true;
+        if (depth_ == 0 || frames_[depth_ - 1].object) return;
+        Frame& f = frames_[depth_ - 1];
+        ++f.next_index;
+        f.has_token = true;
     }
     void open(bool object) {
-        frames_.emplace_back();
-        frames_.back().object = object;
+        if (depth_ == frames_.size()) frames_.emplace_back();
+        Frame& f = frames_[depth_++];
+        f.object = object;
+        f.next_index = 0;
+        f.has_token = false;
+        f.used = 0;
     }
-    void close() { frames_.pop_back(); }
+    void close() { --depth_; }
     // Returns false when the name was already used in this object.
     bool key(const char* s, rapidjson::SizeType n) {
-        Frame& f = frames_.back();
-        f.token.assign(s, n);
+        Frame& f = frames_[depth_ - 1];
+        const std::string_view name(s, n);
+        f.key.assign(name);
         f.has_token = true;
-        for (const auto& seen : f.names)
-            if (seen == f.token) return false;
-        f.names.push_back(f.token);
+        for (std::size_t i = 0; i < f.used; ++i)
+            if (f.names[i] == name) return false;
+        if (f.used == f.names.size()) f.names.emplace_back();
+        f.names[f.used++].assign(name);
         return true;
     }
-    std::size_t depth() const { return frames_.size(); }
+    std::size_t depth() const { return depth_; }
     std::string pointer() const {
         std::string p;
-        for (const auto& f : frames_)
-            if (f.has_token) p += "/" + pointer_token(f.token);
+        for (std::size_t i = 0; i < depth_; ++i) {
+            const Frame& f = frames_[i];
+            if (!f.has_token) continue;
+            p += "/" + (f.object ? pointer_token(f.key) : std::to_string(f.next_index - 1));
+        }
         return p;
     }
 
 private:
     std::vector<Frame> frames_;
+    std::size_t depth_ = 0;
 };
 
 // Forwards SAX events to the document while enforcing the caps.

@@ -31,27 +31,27 @@ std::vector<std::string_view> split(std::string_view text, char sep) {
 // Implementing body's credit code (18, checked) + level digit + 12-character
 // basic code, and for a business item 2 more digits: 31 or 33 characters.
 Problems check_national(std::string_view code, const std::string& field) {
-    const std::string quoted = "item code '" + std::string(code) + "'";
+    auto quoted = [code] { return "item code '" + std::string(code) + "'"; };  // built for a problem only
     if (code.size() != 31 && code.size() != 33)
         return {rule_error(kCode,
-                           quoted + " has " + std::to_string(code.size()) +
+                           quoted() + " has " + std::to_string(code.size()) +
                                " characters, expected 31 (credit code 18 + level 1 + basic code 12) or 33 (a "
                                "business item: 2 more digits), or the portal form with hyphens",
                            field)};
     Problems out;
     adopt_problems(out, check_credit_code(code.substr(0, 18), field), kCode,
-                   quoted + ": implementing body's credit code (positions 1-18)");
+                   [&] { return quoted() + ": implementing body's credit code (positions 1-18)"; });
     if (!is_digit(code[18]))
-        out.push_back(rule_error(kCode, quoted + ": level (position 19) is '" + std::string(1, code[18]) +
+        out.push_back(rule_error(kCode, quoted() + ": level (position 19) is '" + std::string(1, code[18]) +
                                             "', expected a digit", field));
     if (!all_upper_alnum(code.substr(19, 12)))
         out.push_back(rule_error(kCode,
-                                 quoted + ": basic code (positions 20-31) '" + std::string(code.substr(19, 12)) +
+                                 quoted() + ": basic code (positions 20-31) '" + std::string(code.substr(19, 12)) +
                                      "' must be digits and upper-case letters",
                                  field));
     if (code.size() == 33 && !all_digits(code.substr(31)))
         out.push_back(rule_error(kCode,
-                                 quoted + ": business item number (positions 32-33) '" +
+                                 quoted() + ": business item number (positions 32-33) '" +
                                      std::string(code.substr(31)) + "' must be 2 digits",
                                  field));
     return out;
@@ -60,30 +60,30 @@ Problems check_national(std::string_view code, const std::string& field) {
 // Sichuan portal form: item(14)-area(6 or 12 digits)-ddd-credit code(18)-d-dd,
 // e.g. 511A0138000000-511602000000-000-115113010833722043-1-00.
 Problems check_portal(std::string_view code, const std::string& field) {
-    const std::string quoted = "item code '" + std::string(code) + "'";
+    auto quoted = [code] { return "item code '" + std::string(code) + "'"; };  // built for a problem only
     const auto parts = split(code, '-');
     if (parts.size() != 6)
         return {rule_error(kCode,
-                           quoted + " has " + std::to_string(parts.size()) +
+                           quoted() + " has " + std::to_string(parts.size()) +
                                " hyphen-separated parts, expected 6: item-area-ddd-creditcode-d-dd",
                            field)};
     Problems out;
     if (parts[0].size() != 14 || !all_upper_alnum(parts[0]))
         out.push_back(rule_error(kCode,
-                                 quoted + ": part 1 '" + std::string(parts[0]) +
+                                 quoted() + ": part 1 '" + std::string(parts[0]) +
                                      "' is not a 14-character item code of digits and upper-case letters",
                                  field));
-    adopt_problems(out, check_region_code(parts[1], field), kCode, quoted + ": part 2 (area)");
+    adopt_problems(out, check_region_code(parts[1], field), kCode, [&] { return quoted() + ": part 2 (area)"; });
     if (parts[2].size() != 3 || !all_digits(parts[2]))
-        out.push_back(rule_error(kCode, quoted + ": part 3 '" + std::string(parts[2]) + "' must be 3 digits",
+        out.push_back(rule_error(kCode, quoted() + ": part 3 '" + std::string(parts[2]) + "' must be 3 digits",
                                  field));
     adopt_problems(out, check_credit_code(parts[3], field), kCode,
-                   quoted + ": part 4 (implementing body's credit code)");
+                   [&] { return quoted() + ": part 4 (implementing body's credit code)"; });
     if (parts[4].size() != 1 || !all_digits(parts[4]))
-        out.push_back(rule_error(kCode, quoted + ": part 5 '" + std::string(parts[4]) + "' must be 1 digit",
+        out.push_back(rule_error(kCode, quoted() + ": part 5 '" + std::string(parts[4]) + "' must be 1 digit",
                                  field));
     if (parts[5].size() != 2 || !all_digits(parts[5]))
-        out.push_back(rule_error(kCode, quoted + ": part 6 '" + std::string(parts[5]) + "' must be 2 digits",
+        out.push_back(rule_error(kCode, quoted() + ": part 6 '" + std::string(parts[5]) + "' must be 2 digits",
                                  field));
     return out;
 }

@@ -4,6 +4,7 @@
 
 #include "bus/core/problem.hpp"
 
+#include <concepts>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,12 @@ inline void adopt_problems(Problems& out, Problems found, std::string_view code,
         p.message = std::string(where) + ": " + p.message;
         out.push_back(std::move(p));
     }
+}
+
+// The same with `where()` making the prefix, called only when there are problems.
+template <std::invocable Where>
+void adopt_problems(Problems& out, Problems found, std::string_view code, Where&& where) {
+    if (!found.empty()) adopt_problems(out, std::move(found), code, std::string_view(where()));
 }
 
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
