@@ -10,6 +10,8 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace govbus::audit {
 
@@ -38,7 +40,14 @@ struct ExchangeLog::Impl {
     HashAlgorithm algorithm = HashAlgorithm::sha256;
     Database db;
     NodeSigner signer;
-    Statement insert;
+    // Records wait in `pending` until the end of their batch, then go in
+    // kInsertRows to a statement: each statement execution opens a cursor on
+    // the table and on every index, which for one row cost about as much as
+    // the insert itself.
+    static constexpr int kInsertRows = 32;
+    Statement insert;       // one record
+    Statement insert_many;  // kInsertRows records
+    std::vector<std::pair<Record, std::int64_t>> pending;  // with its key_ref
     Statement insert_key;
     Statement find_key;
     ChainState state;
@@ -67,6 +76,7 @@ struct ExchangeLog::Impl {
     void run();
     void write_batch(std::deque<Event>& batch, std::optional<TimePoint> manual, bool closing);
     void write_event(Event& e);
+    void insert_pending();
     void write_checkpoint(const std::string& kind, const std::string& month, std::int64_t time_ms);
     std::int64_t key_ref(const std::string& message_id, const std::string& case_number);
 };
@@ -147,6 +157,7 @@ Result<std::unique_ptr<ExchangeLog>> ExchangeLog::open(const std::string& path, 
     }
     impl->committed_seq = impl->state.seq;
     impl->insert = d.prepare(insert_record_sql());
+    impl->insert_many = d.prepare(insert_record_sql("records", Impl::kInsertRows));
     impl->insert_key = d.prepare("INSERT INTO message_keys(message_id, case_number) VALUES(?, ?) ON CONFLICT DO NOTHING");
     impl->find_key = d.prepare("SELECT ref FROM message_keys WHERE message_id = ? AND case_number = ?");
     return std::unique_ptr<ExchangeLog>(new ExchangeLog(std::move(impl)));
@@ -236,6 +247,7 @@ void ExchangeLog::Impl::write_batch(std::deque<Event>& batch, std::optional<Time
     try {
         db.exec("BEGIN IMMEDIATE");
         for (auto& e : batch) write_event(e);
+        insert_pending();
         if (manual && state.seq > state.checkpoint_seq)
             write_checkpoint(closing ? "close" : "manual", "", to_unix_ms(*manual));
         db.set_meta("head_seq", std::to_string(state.seq));
@@ -247,6 +259,7 @@ void ExchangeLog::Impl::write_batch(std::deque<Event>& batch, std::optional<Time
         } catch (const std::exception&) {
         }
         state = before;
+        pending.clear();
         key_refs.clear();  // may name keys the rollback took away
         std::lock_guard lock(mutex);
         if (!failure)
@@ -293,13 +306,10 @@ void ExchangeLog::Impl::write_event(Event& e) {
     std::string h = chain_step(algorithm, state.hash_raw, r);
     r.hash = to_hex(h);
     const std::int64_t ref = key_ref(r.message_id, r.case_number);
-    insert.reset();
-    bind_record(insert, r);
-    insert.bind(19, ref);
-    insert.step();
-    insert.reset();  // before `r`, whose text it points to, goes
+    const std::int64_t seq = r.seq;
+    pending.emplace_back(std::move(r), ref);
 
-    state.seq = r.seq;
+    state.seq = seq;
     state.hash_raw = std::move(h);
     state.month = std::move(month);
     state.last_time_ms = time_ms;
@@ -308,6 +318,29 @@ void ExchangeLog::Impl::write_event(Event& e) {
     else if (time_ms - state.checkpoint_time_ms >=
              std::chrono::duration_cast<std::chrono::milliseconds>(options.checkpoint_interval).count())
         write_checkpoint("interval", "", time_ms);
+}
+
+void ExchangeLog::Impl::insert_pending() {
+    constexpr std::size_t chunk = kInsertRows;
+    std::size_t i = 0;
+    for (; pending.size() - i >= chunk; i += chunk) {
+        insert_many.reset();
+        for (std::size_t k = 0; k < chunk; ++k) {
+            const int first = static_cast<int>(k) * 19 + 1;
+            bind_record(insert_many, pending[i + k].first, first);
+            insert_many.bind(first + 18, pending[i + k].second);
+        }
+        insert_many.step();
+        insert_many.reset();  // before the records it points to go
+    }
+    for (; i < pending.size(); ++i) {
+        insert.reset();
+        bind_record(insert, pending[i].first);
+        insert.bind(19, pending[i].second);
+        insert.step();
+        insert.reset();
+    }
+    pending.clear();
 }
 
 std::int64_t ExchangeLog::Impl::key_ref(const std::string& message_id, const std::string& case_number) {

@@ -172,18 +172,22 @@ Record read_record(const Statement& s, int c) {
     return r;
 }
 
-void bind_record(Statement& s, const Record& r) {
-    s.bind(1, r.seq).bind_view(2, r.time).bind(3, r.time_ms).bind_view(4, r.node_id).bind_view(5, r.event);
-    s.bind_view(6, r.message_id).bind_view(7, r.case_number).bind_view(8, r.type).bind_view(9, r.source);
-    s.bind_view(10, r.destination).bind(11, r.size).bind_view(12, r.digest_alg).bind_view(13, r.digest);
-    s.bind_view(14, r.reason_code).bind_view(15, r.reason_text);
-    if (r.latency_ms) s.bind(16, *r.latency_ms);
-    else s.bind_null(16);
-    s.bind_view(17, r.region).bind_view(18, r.hash);
+void bind_record(Statement& s, const Record& r, int first) {
+    const int o = first - 1;
+    s.bind(o + 1, r.seq).bind_view(o + 2, r.time).bind(o + 3, r.time_ms).bind_view(o + 4, r.node_id);
+    s.bind_view(o + 5, r.event).bind_view(o + 6, r.message_id).bind_view(o + 7, r.case_number);
+    s.bind_view(o + 8, r.type).bind_view(o + 9, r.source).bind_view(o + 10, r.destination).bind(o + 11, r.size);
+    s.bind_view(o + 12, r.digest_alg).bind_view(o + 13, r.digest).bind_view(o + 14, r.reason_code);
+    s.bind_view(o + 15, r.reason_text);
+    if (r.latency_ms) s.bind(o + 16, *r.latency_ms);
+    else s.bind_null(o + 16);
+    s.bind_view(o + 17, r.region).bind_view(o + 18, r.hash);
 }
 
-std::string insert_record_sql(const std::string& table) {
-    return "INSERT INTO " + table + "(" + kRecordColumns + ", key_ref) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+std::string insert_record_sql(const std::string& table, int rows) {
+    std::string sql = "INSERT INTO " + table + "(" + kRecordColumns + ", key_ref) VALUES";
+    for (int i = 0; i < rows; ++i) sql += i ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    return sql;
 }
 
 Checkpoint read_checkpoint(const Statement& s) {

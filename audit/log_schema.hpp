@@ -24,13 +24,14 @@ bool is_everyday_event(const std::string& event);  // received, accepted, routed
 // The column list every SELECT of a record uses, in Record field order.
 extern const char* const kRecordColumns;
 Record read_record(const Statement& s, int first_col = 0);
-// Binds a record to insert_record_sql()'s parameters 1 to 18, without copying
-// its text: `r` must outlive the statement's step and reset. Parameter 19
-// is the record's key_ref, the message_keys row of its message id and case
-// number (what a search by either goes through).
-void bind_record(Statement& s, const Record& r);
-std::string insert_record_sql(const std::string& table = "records");
-
+// Binds a record to the 18 parameters of insert_record_sql() from `first`
+// on, without copying its text: `r` must outlive the statement's step and
+// reset. The parameter after them is the record's key_ref, the
+// message_keys row of its message id and case number (what a search by
+// either goes through).
+void bind_record(Statement& s, const Record& r, int first = 1);
+// An INSERT of `rows` records, 19 parameters each (kRecordColumns, key_ref).
+std::string insert_record_sql(const std::string& table = "records", int rows = 1);
 // True when the records table has the key_ref column.
 bool has_key_column(Database& db);
 // True when every record names its message key, so a search by message id or
