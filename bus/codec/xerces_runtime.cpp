@@ -56,10 +56,25 @@ std::string to_utf8(const XMLCh* t) { return t ? to_utf8(std::u16string_view(t))
 
 std::string to_utf8(std::u16string_view in) {
     std::string out;
+    append_utf8(out, in);
+    return out;
+}
+
+void append_utf8(std::string& out, std::u16string_view in) {
+    const std::size_t start = out.size();
+    // Names and most text are ASCII: one byte per unit, no room to cut back
+    // (a short result then stays in the string's own buffer).
+    std::size_t ascii = 0;
+    while (ascii < in.size() && in[ascii] < 0x80) ++ascii;
+    if (ascii == in.size()) {
+        out.resize(start + in.size());
+        for (std::size_t i = 0; i < in.size(); ++i) out[start + i] = static_cast<char>(in[i]);
+        return;
+    }
     // At most three bytes per UTF-16 unit (a surrogate pair is two units for
     // four bytes); written through a pointer and cut to size at the end.
-    out.resize(in.size() * 3);
-    char* p = out.data();
+    out.resize(start + in.size() * 3);
+    char* p = out.data() + start;
     for (std::size_t i = 0; i < in.size(); ++i) {
         char32_t cp = in[i];
         if (cp < 0x80) {
@@ -85,7 +100,6 @@ std::string to_utf8(std::u16string_view in) {
         }
     }
     out.resize(static_cast<std::size_t>(p - out.data()));
-    return out;
 }
 
 DOMElement* first_element(const DOMNode* parent) {

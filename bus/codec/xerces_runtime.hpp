@@ -21,6 +21,8 @@ void ensure_xerces();
 std::u16string to_xml(std::string_view utf8);
 std::string to_utf8(const XMLCh* text);
 std::string to_utf8(std::u16string_view text);
+// Appends `text` to `out` as UTF-8.
+void append_utf8(std::string& out, std::u16string_view text);
 
 struct DocumentRelease {
     void operator()(xercesc::DOMDocument* d) const { d->release(); }

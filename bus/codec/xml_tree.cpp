@@ -34,6 +34,12 @@ bool needs_dom_namespace(std::string_view ns) { return ns == kXmlDsigNamespace |
 
 }  // namespace
 
+std::string_view XmlTree::intern(std::string_view ns) {
+    for (const auto& n : namespaces_)
+        if (n == ns) return n;
+    return namespaces_.emplace_back(ns);
+}
+
 const XmlElement* child_named(const XmlElement* parent, std::string_view local) {
     if (!parent) return nullptr;
     for (const XmlElement* c : parent->children)
@@ -78,6 +84,7 @@ public:
     void read(std::string_view bytes, XmlTree& out, bool& needs_dom) {
         tree_ = &out;
         stack_.clear();
+        namespaces_.clear();
         findings_.clear();
         needs_dom_ = false;
         MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(), u"message", false);
@@ -115,13 +122,13 @@ public:
         const int column = locator_ ? static_cast<int>(locator_->getColumnNumber()) : 0;
         std::string name = to_utf8(qname);
         if (!findings_.start_element(name, attrs.getLength(), line, column)) return;
-        std::string ns = to_utf8(uri);
+        const std::string_view ns = namespace_of(uri);
         if (needs_dom_namespace(ns)) {
             needs_dom_ = true;
             return;
         }
         XmlElement& e = tree_->elements_.emplace_back();
-        e.ns = std::move(ns);
+        e.ns = ns;
         e.local = to_utf8(local);
         e.qname = std::move(name);
         e.line = line;
@@ -138,7 +145,7 @@ public:
     }
 
     void characters(const XMLCh* const chars, const XMLSize_t length) override {
-        if (!stack_.empty()) stack_.back()->text += to_utf8(std::u16string_view(chars, length));
+        if (!stack_.empty()) append_utf8(stack_.back()->text, std::u16string_view(chars, length));
     }
 
     // Whitespace between elements the schema says hold elements only: not
@@ -157,6 +164,14 @@ public:
 
 private:
     bool halted() const { return findings_.stopped() || needs_dom_; }
+    // A message uses a few namespaces for all its elements: each is converted
+    // and stored in the tree once.
+    std::string_view namespace_of(const XMLCh* uri) {
+        const std::u16string_view key = uri ? std::u16string_view(uri) : std::u16string_view();
+        for (const auto& [utf16, interned] : namespaces_)
+            if (utf16 == key) return interned;
+        return namespaces_.emplace_back(std::u16string(key), tree_->intern(to_utf8(key))).second;
+    }
     void report(bool fatal, const SAXParseException& e) {
         findings_.report(fatal, to_utf8(e.getMessage()), static_cast<int>(e.getLineNumber()),
                          static_cast<int>(e.getColumnNumber()));
@@ -168,6 +183,7 @@ private:
     const Locator* locator_ = nullptr;
     XmlTree* tree_ = nullptr;
     std::vector<XmlElement*> stack_;
+    std::vector<std::pair<std::u16string, std::string_view>> namespaces_;  // of the message being read
     bool needs_dom_ = false;
 };
 
@@ -198,10 +214,10 @@ XmlTree read_xml_tree(std::string_view bytes, TreeReaderShelf& shelf, bool& need
 
 namespace {
 
-void add_element(std::deque<XmlElement>& elements, const ParsedXml& parsed, const DOMElement* dom,
+void add_element(XmlTree& tree, std::deque<XmlElement>& elements, const ParsedXml& parsed, const DOMElement* dom,
                  XmlElement* parent) {
     XmlElement& e = elements.emplace_back();
-    e.ns = to_utf8(dom->getNamespaceURI());
+    e.ns = tree.intern(to_utf8(dom->getNamespaceURI()));
     e.local = to_utf8(dom->getLocalName());
     e.qname = to_utf8(dom->getNodeName());
     std::tie(e.line, e.column) = parsed.position(dom);
@@ -217,7 +233,7 @@ void add_element(std::deque<XmlElement>& elements, const ParsedXml& parsed, cons
     if (needs_dom_namespace(e.ns) && (!parent || !needs_dom_namespace(parent->ns)))
         e.serialized = serialize(dom, false, false);
     if (parent) parent->children.push_back(&e);
-    for (const DOMElement* c = first_element(dom); c; c = next_element(c)) add_element(elements, parsed, c, &e);
+    for (const DOMElement* c = first_element(dom); c; c = next_element(c)) add_element(tree, elements, parsed, c, &e);
 }
 
 }  // namespace
@@ -231,7 +247,7 @@ XmlTree tree_of(const ParsedXml& parsed) {
         out.fatal = true;
         return out;
     }
-    add_element(out.elements_, parsed, doc->getDocumentElement(), nullptr);
+    add_element(out, out.elements_, parsed, doc->getDocumentElement(), nullptr);
     return out;
 }
 

@@ -21,7 +21,7 @@
 namespace govbus::codec {
 
 struct XmlElement {
-    std::string ns;     // namespace URI
+    std::string_view ns;  // namespace URI, held by the tree
     std::string local;  // local name
     std::string qname;  // as written: "env:header"
     std::vector<std::pair<std::string, std::string>> attributes;  // local name, value (xmlns ones left out)
@@ -38,16 +38,28 @@ const XmlElement* child_named(const XmlElement* parent, std::string_view local);
 // The value of the attribute with this local name; empty when absent.
 std::string_view attribute(const XmlElement& element, std::string_view local);
 
+// Move-only: its elements point to each other and to its strings.
 class XmlTree {
 public:
+    XmlTree() = default;
+    XmlTree(XmlTree&&) = default;
+    XmlTree& operator=(XmlTree&&) = default;
+    XmlTree(const XmlTree&) = delete;
+    XmlTree& operator=(const XmlTree&) = delete;
+
     const XmlElement* root() const { return elements_.empty() ? nullptr : &elements_.front(); }
     Problems problems;
     bool fatal = false;
 
+    // The tree's copy of a namespace URI (each is stored once), for XmlElement::ns.
+    std::string_view intern(std::string_view ns);
+
 private:
     friend class TreeBuilder;
     friend XmlTree tree_of(const ParsedXml&);
-    std::deque<XmlElement> elements_;  // a deque: the children's pointers stay valid as it grows
+    // Deques: pointers to elements and to the namespace strings stay valid as they grow.
+    std::deque<XmlElement> elements_;
+    std::deque<std::string> namespaces_;
 };
 
 class TreeBuilder;
