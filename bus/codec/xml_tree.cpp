@@ -166,11 +166,16 @@ private:
     bool halted() const { return findings_.stopped() || needs_dom_; }
     // A message uses a few namespaces for all its elements: each is converted
     // and stored in the tree once.
+    // Xerces hands the same URI over as the same pointer (its URI pool), so
+    // that is looked at first.
     std::string_view namespace_of(const XMLCh* uri) {
+        for (const auto& n : namespaces_)
+            if (n.pointer == uri) return n.interned;
         const std::u16string_view key = uri ? std::u16string_view(uri) : std::u16string_view();
-        for (const auto& [utf16, interned] : namespaces_)
-            if (utf16 == key) return interned;
-        return namespaces_.emplace_back(std::u16string(key), tree_->intern(to_utf8(key))).second;
+        for (const auto& n : namespaces_)
+            if (n.utf16 == key) return n.interned;
+        namespaces_.push_back({uri, std::u16string(key), tree_->intern(to_utf8(key))});
+        return namespaces_.back().interned;
     }
     void report(bool fatal, const SAXParseException& e) {
         findings_.report(fatal, to_utf8(e.getMessage()), static_cast<int>(e.getLineNumber()),
@@ -183,7 +188,12 @@ private:
     const Locator* locator_ = nullptr;
     XmlTree* tree_ = nullptr;
     std::vector<XmlElement*> stack_;
-    std::vector<std::pair<std::u16string, std::string_view>> namespaces_;  // of the message being read
+    struct Namespace {
+        const XMLCh* pointer;
+        std::u16string utf16;
+        std::string_view interned;
+    };
+    std::vector<Namespace> namespaces_;  // of the message being read
     bool needs_dom_ = false;
 };
 
