@@ -4,28 +4,27 @@ namespace govbus::codec {
 
 namespace {
 
-void collect(const SchemaNode& node, std::vector<std::string>& path, const PatternSet& patterns,
-             std::vector<EnvelopeField>& out, int depth) {
+void collect(const SchemaNode& node, std::vector<std::string>& path, std::vector<EnvelopeField>& out, int depth) {
     if (!node.known() || depth > 8) return;
     switch (node.shape()) {
         case Shape::object:
             for (const auto& name : node.property_names()) {
                 if (depth == 0 && name == "payload") continue;  // checked against the payload's own schema
                 path.push_back(name);
-                collect(node.member(name), path, patterns, out, depth + 1);
+                collect(node.member(name), path, out, depth + 1);
                 path.pop_back();
             }
             break;
         case Shape::array:
             path.push_back("*");
-            collect(node.items(), path, patterns, out, depth + 1);
+            collect(node.items(), path, out, depth + 1);
             path.pop_back();
             break;
         default: {
             const auto pattern = node.pattern();
             const auto rule = node.rule();
             if (pattern.empty() && rule.empty()) break;
-            out.push_back({path, pattern.empty() ? nullptr : patterns.find(pattern), std::string(rule)});
+            out.push_back({path, node.compiled_pattern(), std::string(rule)});
             break;
         }
     }
@@ -36,7 +35,8 @@ void collect(const SchemaNode& node, std::vector<std::string>& path, const Patte
 std::vector<EnvelopeField> envelope_fields(const boost::json::value& envelope_schema, const PatternSet& patterns) {
     std::vector<EnvelopeField> out;
     std::vector<std::string> path;
-    collect(SchemaNode(envelope_schema), path, patterns, out, 0);
+    const SchemaGraph graph(envelope_schema, &patterns);
+    collect(SchemaNode(graph), path, out, 0);
     return out;
 }
 

@@ -172,7 +172,7 @@ Result<Envelope> JsonCodec::decode(std::string_view bytes) const {
             return with_header_problems(schema_problem(validator, payload_schema->json, payload, "/payload", bytes,
                                                        "payload " + env.type + " " + env.schema_version));
         env.payload = to_boost(payload);
-        for (auto& p : check_payload_rules(payload_schema->json.tree, env.payload, "/payload", schemas_.patterns()))
+        for (auto& p : check_payload_rules(SchemaNode(*payload_schema->json.graph), env.payload, "/payload"))
             problems.push_back(located(std::move(p), bytes));
     }
     if (has_error(problems)) return problems;

@@ -39,6 +39,7 @@ JsonSchema load_json_schema(const fs::path& p, PatternSet& patterns) {
     for (const auto& source : found)
         if (auto st = patterns.add(source); !st)
             throw std::runtime_error("schema " + p.string() + ": " + st.problem().message);
+    s.graph = std::make_unique<SchemaGraph>(s.tree, &patterns);
     return s;
 }
 

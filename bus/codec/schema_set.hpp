@@ -26,6 +26,7 @@ struct JsonSchema {
     std::unique_ptr<rapidjson::Document> source;
     std::unique_ptr<rapidjson::SchemaDocument> compiled;
     boost::json::value tree;
+    std::unique_ptr<SchemaGraph> graph;  // `tree` read for walks, with its patterns
 };
 
 struct PayloadSchema {

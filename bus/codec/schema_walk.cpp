@@ -5,6 +5,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
+#include <deque>
+#include <unordered_map>
 #include <vector>
 
 namespace govbus::codec {
@@ -41,27 +43,100 @@ std::vector<std::string> split_pointer(std::string_view p) {
     return tokens;
 }
 
+struct WalkNode {
+    Shape shape = Shape::unknown;
+    std::string rule;
+    std::string pattern;
+    const Pattern* compiled = nullptr;
+    std::vector<std::pair<std::string, const WalkNode*>> members;  // "properties", in order
+    const WalkNode* additional = nullptr;                          // "additionalProperties"
+    const WalkNode* items = nullptr;
+};
+
+struct SchemaGraph::Nodes {
+    std::deque<WalkNode> all;  // a deque: nodes point to each other
+};
+
 namespace {
+
+Shape shape_of(const json::object& node) {
+    const json::value* t = node.if_contains("type");
+    std::string_view type = t && t->is_string() ? std::string_view(t->get_string()) : std::string_view{};
+    if (type == "object") return node.contains("properties") ? Shape::object : Shape::map;
+    if (type == "array") return Shape::array;
+    if (type == "integer") return Shape::integer;
+    if (type == "boolean") return Shape::boolean;
+    if (type == "number") return Shape::number;
+    if (type == "string" || node.contains("enum")) return Shape::string;
+    return Shape::unknown;
+}
+
+std::string text_member(const json::object& node, std::string_view name) {
+    const json::value* v = node.if_contains(name);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+class GraphBuilder {
+public:
+    GraphBuilder(const json::value& root, const PatternSet* patterns, std::deque<WalkNode>& out)
+        : root_(root), patterns_(patterns), out_(out) {}
+
+    const WalkNode* build(const json::value* v) {
+        const json::object* o = resolve(v);
+        if (!o) return nullptr;
+        if (auto it = done_.find(o); it != done_.end()) return it->second;
+        WalkNode& n = out_.emplace_back();
+        done_.emplace(o, &n);  // before the members: a schema may refer to itself
+        n.shape = shape_of(*o);
+        n.rule = text_member(*o, "x-govbus-rule");
+        n.pattern = text_member(*o, "pattern");
+        if (patterns_ && !n.pattern.empty()) n.compiled = patterns_->find(n.pattern);
+        if (const json::object* props = as_schema(o->if_contains("properties")))
+            for (const auto& m : *props) n.members.emplace_back(std::string(m.key()), build(&m.value()));
+        n.additional = build(o->if_contains("additionalProperties"));
+        n.items = build(o->if_contains("items"));
+        return &n;
+    }
+
+private:
+    // Follows "$ref": "#/definitions/name" (a few levels at most; cycles are schema bugs).
+    const json::object* resolve(const json::value* v) const {
+        const json::object* node = as_schema(v);
+        for (int hops = 0; node && hops < 8; ++hops) {
+            const json::value* ref = node->if_contains("$ref");
+            if (!ref || !ref->is_string()) break;
+            std::string_view target = ref->get_string();
+            constexpr std::string_view prefix = "#/definitions/";
+            node = nullptr;
+            if (target.substr(0, prefix.size()) != prefix) break;
+            const json::object* defs = root_.is_object() ? as_schema(root_.get_object().if_contains("definitions")) : nullptr;
+            if (defs) node = as_schema(defs->if_contains(target.substr(prefix.size())));
+        }
+        return node;
+    }
+
+    const json::value& root_;
+    const PatternSet* patterns_;
+    std::deque<WalkNode>& out_;
+    std::unordered_map<const json::object*, const WalkNode*> done_;
+};
 
 // `pointer` is the JSON Pointer of `v`; members and elements extend it in
 // place and put it back, so walking a payload allocates no path per node.
-void walk_rules(const SchemaNode& schema, const json::value& v, std::string& pointer, const PatternSet& patterns,
-                Problems& out) {
+void walk_rules(const SchemaNode& schema, const json::value& v, std::string& pointer, Problems& out) {
     if (!schema.known()) return;
     if (v.is_string()) {
         auto rule = schema.rule();
-        auto pattern = schema.pattern();
-        if (!rule.empty() || !pattern.empty()) {
+        if (!rule.empty() || !schema.pattern().empty()) {
             const auto& s = v.get_string();
-            check_string(pattern.empty() ? nullptr : patterns.find(pattern), rule, std::string_view(s.data(), s.size()),
-                         pointer, out);
+            check_string(schema.compiled_pattern(), rule, std::string_view(s.data(), s.size()), pointer, out);
         }
     } else if (v.is_object()) {
         const std::size_t length = pointer.size();
         for (const auto& m : v.get_object()) {
             pointer += '/';
             pointer += pointer_token(m.key());
-            walk_rules(schema.member(m.key()), m.value(), pointer, patterns, out);
+            walk_rules(schema.member(m.key()), m.value(), pointer, out);
             pointer.resize(length);
         }
     } else if (v.is_array()) {
@@ -71,7 +146,7 @@ void walk_rules(const SchemaNode& schema, const json::value& v, std::string& poi
         for (std::size_t i = 0; i < a.size(); ++i) {
             pointer += '/';
             pointer += std::to_string(i);
-            walk_rules(items, a[i], pointer, patterns, out);
+            walk_rules(items, a[i], pointer, out);
             pointer.resize(length);
         }
     }
@@ -85,57 +160,33 @@ std::string shown(std::string_view value) {
 
 }  // namespace
 
-SchemaNode::SchemaNode(const json::value& root, const json::value* node) : root_(&root), node_(as_schema(node)) {
-    // Follow "$ref": "#/definitions/name" (a few levels at most; cycles are schema bugs).
-    for (int hops = 0; node_ && hops < 8; ++hops) {
-        const json::value* ref = node_->if_contains("$ref");
-        if (!ref || !ref->is_string()) break;
-        std::string_view target = ref->get_string();
-        constexpr std::string_view prefix = "#/definitions/";
-        node_ = nullptr;
-        if (target.substr(0, prefix.size()) != prefix) break;
-        const json::object* defs = as_schema(root_->as_object().if_contains("definitions"));
-        if (defs) node_ = as_schema(defs->if_contains(target.substr(prefix.size())));
-    }
+SchemaGraph::SchemaGraph(const json::value& root, const PatternSet* patterns) : nodes_(std::make_unique<Nodes>()) {
+    root_ = GraphBuilder(root, patterns, nodes_->all).build(&root);
 }
+SchemaGraph::~SchemaGraph() = default;
 
-Shape SchemaNode::shape() const {
-    if (!node_) return Shape::unknown;
-    const json::value* t = node_->if_contains("type");
-    std::string_view type = t && t->is_string() ? std::string_view(t->get_string()) : std::string_view{};
-    if (type == "object") return node_->contains("properties") ? Shape::object : Shape::map;
-    if (type == "array") return Shape::array;
-    if (type == "integer") return Shape::integer;
-    if (type == "boolean") return Shape::boolean;
-    if (type == "number") return Shape::number;
-    if (type == "string" || node_->contains("enum")) return Shape::string;
-    return Shape::unknown;
-}
+Shape SchemaNode::shape() const { return node_ ? node_->shape : Shape::unknown; }
 
 SchemaNode SchemaNode::member(std::string_view key) const {
-    if (!node_) return {*root_, nullptr};
-    if (const json::object* props = as_schema(node_->if_contains("properties")))
-        if (const json::value* m = props->if_contains(key)) return {*root_, m};
-    return {*root_, node_->if_contains("additionalProperties")};
+    if (!node_) return {};
+    for (const auto& [name, node] : node_->members)
+        if (name == key) return SchemaNode(node);
+    return SchemaNode(node_->additional);
 }
 
-SchemaNode SchemaNode::items() const { return {*root_, node_ ? node_->if_contains("items") : nullptr}; }
+SchemaNode SchemaNode::items() const { return SchemaNode(node_ ? node_->items : nullptr); }
 
-std::string_view SchemaNode::pattern() const {
-    const json::value* p = node_ ? node_->if_contains("pattern") : nullptr;
-    return p && p->is_string() ? std::string_view(p->get_string()) : std::string_view{};
-}
+std::string_view SchemaNode::rule() const { return node_ ? std::string_view(node_->rule) : std::string_view{}; }
+
+std::string_view SchemaNode::pattern() const { return node_ ? std::string_view(node_->pattern) : std::string_view{}; }
+
+const Pattern* SchemaNode::compiled_pattern() const { return node_ ? node_->compiled : nullptr; }
 
 std::vector<std::string> SchemaNode::property_names() const {
     std::vector<std::string> out;
-    if (const json::object* props = node_ ? as_schema(node_->if_contains("properties")) : nullptr)
-        for (const auto& m : *props) out.emplace_back(m.key());
+    if (node_)
+        for (const auto& m : node_->members) out.push_back(m.first);
     return out;
-}
-
-std::string_view SchemaNode::rule() const {
-    const json::value* r = node_ ? node_->if_contains("x-govbus-rule") : nullptr;
-    return r && r->is_string() ? std::string_view(r->get_string()) : std::string_view{};
 }
 
 std::string pointer_token(std::string_view key) {
@@ -162,11 +213,10 @@ void check_string(const Pattern* pattern, std::string_view rule, std::string_vie
         for (auto& p : rules::check_rule(rule, value, pointer)) out.push_back(std::move(p));
 }
 
-Problems check_payload_rules(const json::value& schema, const json::value& payload, const std::string& prefix,
-                             const PatternSet& patterns) {
+Problems check_payload_rules(const SchemaNode& schema, const json::value& payload, const std::string& prefix) {
     Problems out;
     std::string pointer = prefix;
-    walk_rules(SchemaNode(schema), payload, pointer, patterns, out);
+    walk_rules(schema, payload, pointer, out);
     return out;
 }
 

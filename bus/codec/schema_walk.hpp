@@ -1,5 +1,5 @@
-// Walks a payload together with its JSON Schema (the boost::json tree of
-// payload.schema.json): the shape of each node for the XML mapping, the
+// Walks a payload together with its JSON Schema (payload.schema.json, read
+// into a SchemaGraph): the shape of each node for the XML mapping, the
 // patterns and data rules ("x-govbus-rule") to check, and the XPath that names
 // a JSON Pointer in the XML encoding. Only local "$ref"s ("#/definitions/name")
 // are followed.
@@ -10,6 +10,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,11 +19,34 @@ namespace govbus::codec {
 
 enum class Shape { object, map, array, string, integer, boolean, number, unknown };
 
-// A schema node, with "$ref" followed against the schema's root.
+struct WalkNode;
+
+// A JSON Schema read once for walking payloads: "$ref"s followed, and each
+// node's shape, pattern, data rule, members and items at hand, so a walk
+// does not look them up in the schema's JSON for every value it visits.
+// Keeps no reference to the tree it was read from.
+class SchemaGraph {
+public:
+    // `patterns`, when given, must hold the schema's patterns: each node then
+    // carries its compiled pattern.
+    SchemaGraph(const boost::json::value& root, const PatternSet* patterns);
+    ~SchemaGraph();
+    SchemaGraph(const SchemaGraph&) = delete;
+    SchemaGraph& operator=(const SchemaGraph&) = delete;
+
+    const WalkNode* root() const { return root_; }
+
+private:
+    struct Nodes;
+    std::unique_ptr<Nodes> nodes_;
+    const WalkNode* root_ = nullptr;
+};
+
+// A node of a SchemaGraph, or nothing (the schema says nothing here).
 class SchemaNode {
 public:
-    SchemaNode(const boost::json::value& root, const boost::json::value* node);
-    SchemaNode(const boost::json::value& root) : SchemaNode(root, &root) {}
+    SchemaNode() = default;
+    explicit SchemaNode(const SchemaGraph& graph) : node_(graph.root()) {}
 
     bool known() const { return node_ != nullptr; }
     Shape shape() const;
@@ -30,11 +54,12 @@ public:
     SchemaNode items() const;
     std::string_view rule() const;     // "x-govbus-rule", or ""
     std::string_view pattern() const;  // "pattern", or ""
+    const Pattern* compiled_pattern() const;  // null without a pattern or a PatternSet
     std::vector<std::string> property_names() const;  // of "properties", in the schema's order
 
 private:
-    const boost::json::value* root_;
-    const boost::json::object* node_;  // null when the schema says nothing here
+    explicit SchemaNode(const WalkNode* node) : node_(node) {}
+    const WalkNode* node_ = nullptr;
 };
 
 // RFC 6901 §3: '~' -> "~0", '/' -> "~1".
@@ -48,9 +73,9 @@ void check_string(const Pattern* pattern, std::string_view rule, std::string_vie
 
 // check_string() for every string of the payload whose schema has a pattern
 // or names a data rule. Fields are JSON Pointers, each prefixed with
-// `pointer_prefix` ("/payload"). `patterns` holds the schema's compiled patterns.
-Problems check_payload_rules(const boost::json::value& schema, const boost::json::value& payload,
-                             const std::string& pointer_prefix, const PatternSet& patterns);
+// `pointer_prefix` ("/payload"). The schema's graph must carry its patterns.
+Problems check_payload_rules(const SchemaNode& schema, const boost::json::value& payload,
+                             const std::string& pointer_prefix);
 
 // RFC 6901 tokens of a JSON Pointer, unescaped.
 std::vector<std::string> split_pointer(std::string_view pointer);

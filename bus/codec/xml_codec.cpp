@@ -231,10 +231,10 @@ Result<Envelope> XmlCodec::decode(std::string_view bytes) const {
             place_at(p, body ? body : payload);
             return with_header_problems(std::move(p));
         }
-        SchemaNode schema(payload_schema->json.tree);
+        const SchemaNode schema(*payload_schema->json.graph);
         env.payload = payload_to_json(*body, schema);
         const std::string base = payload_path + "/" + body->qname;
-        for (auto& p : check_payload_rules(payload_schema->json.tree, env.payload, "", schemas_.patterns()))
+        for (auto& p : check_payload_rules(schema, env.payload, ""))
             problems.push_back(place_payload_problem(std::move(p), body, schema, base));
     }
     if (has_error(problems)) return problems;

@@ -108,8 +108,7 @@ std::string XmlCodec::encode(const Envelope& env) const {
         const std::string name = schema ? schema->root : "payload";
         DOMElement* body = doc->createElementNS(to_xml(ns).c_str(), to_xml(name).c_str());
         payload->appendChild(body);
-        static const boost::json::value no_schema;
-        payload_to_xml(env.payload, schema ? SchemaNode(schema->json.tree) : SchemaNode(no_schema, nullptr), body);
+        payload_to_xml(env.payload, schema ? SchemaNode(*schema->json.graph) : SchemaNode(), body);
     }
     return serialize(doc.get(), true, true);
 }
