@@ -13,6 +13,19 @@ using namespace govbus;
 using namespace govbus::audit;
 using namespace govbus::audit::testing;
 
+namespace {
+
+// Opens the province log for writing, as its node does on start.
+bool reopen_as_the_node(const TwoNodeLogs& logs) {
+    Options o;
+    o.node_id = "province-510000";
+    o.signing_key_path = logs.province_keys.key;
+    o.certificate_path = logs.province_keys.cert;
+    return ExchangeLog::open(logs.province, o).ok();
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(searches_by_case_endpoint_reason_event_and_time) {
     TwoNodeLogs logs;
     auto r = LogReader::open(logs.province);
@@ -85,11 +98,7 @@ BOOST_AUTO_TEST_CASE(a_log_with_the_old_rare_event_index_gets_the_new_one_when_o
     BOOST_REQUIRE(run("sqlite3 '" + logs.province +
                       "' \"DROP INDEX records_rare_event; CREATE INDEX records_rare_event ON records(event) WHERE "
                       "event NOT IN ('received', 'accepted', 'routed', 'delivered')\"") == 0);
-    Options o;
-    o.node_id = "province-510000";
-    o.signing_key_path = logs.province_keys.key;
-    o.certificate_path = logs.province_keys.cert;
-    BOOST_REQUIRE(ExchangeLog::open(logs.province, o).ok());
+    BOOST_REQUIRE(reopen_as_the_node(logs));
     std::string sql;
     BOOST_REQUIRE(run("sqlite3 '" + logs.province +
                           "' \"SELECT sql FROM sqlite_master WHERE name='records_rare_event'\"",
@@ -215,11 +224,7 @@ BOOST_AUTO_TEST_CASE(a_log_written_before_the_message_keys_is_searched_and_then_
     BOOST_TEST(count(by_case) == by_case_before);
     BOOST_TEST(count(by_message) == by_message_before);
 
-    Options o;
-    o.node_id = "province-510000";
-    o.signing_key_path = logs.province_keys.key;
-    o.certificate_path = logs.province_keys.cert;
-    BOOST_REQUIRE(ExchangeLog::open(logs.province, o).ok());
+    BOOST_REQUIRE(reopen_as_the_node(logs));
     std::string state;
     BOOST_REQUIRE(run("sqlite3 '" + logs.province +
                           "' \"SELECT (SELECT count(*) FROM records WHERE key_ref IS NULL) || ' ' || "
