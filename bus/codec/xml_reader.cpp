@@ -134,27 +134,18 @@ ParsedXml::~ParsedXml() {
 }
 
 ParserShelf::ParserShelf(XmlLimits limits, XMLGrammarPool* pool, std::size_t keep)
-    : limits_(limits), pool_(pool), keep_(keep) {
+    : limits_(limits), pool_(pool), idle_(keep) {
     ensure_xerces();
 }
 ParserShelf::~ParserShelf() = default;
 
 std::unique_ptr<GuardedParser> ParserShelf::take() {
-    {
-        std::lock_guard lock(mutex_);
-        if (!idle_.empty()) {
-            auto p = std::move(idle_.back());
-            idle_.pop_back();
-            return p;
-        }
-    }
-    return std::make_unique<GuardedParser>(limits_, pool_);
+    return idle_.take([&] { return std::make_unique<GuardedParser>(limits_, pool_); });
 }
 
 void ParserShelf::give_back(std::unique_ptr<GuardedParser> parser) {
     parser->clear();
-    std::lock_guard lock(mutex_);
-    if (idle_.size() < keep_) idle_.push_back(std::move(parser));
+    idle_.give_back(std::move(parser));
 }
 
 DOMDocument* ParsedXml::document() const { return fatal || !parser_ ? nullptr : parser_->getDocument(); }

@@ -5,13 +5,13 @@
 // locked grammar pool. Every problem carries line:column and an XPath.
 #pragma once
 
+#include "bus/codec/object_shelf.hpp"
 #include "bus/core/problem.hpp"
 
 #include <xercesc/dom/DOMDocument.hpp>
 #include <xercesc/framework/XMLGrammarPool.hpp>
 
 #include <memory>
-#include <mutex>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -72,9 +72,7 @@ private:
 
     XmlLimits limits_;
     xercesc::XMLGrammarPool* pool_;
-    std::size_t keep_;
-    std::mutex mutex_;
-    std::vector<std::unique_ptr<GuardedParser>> idle_;
+    ObjectShelf<GuardedParser> idle_;
 };
 
 // Parses `bytes`. With a grammar pool the document is validated against the

@@ -198,7 +198,7 @@ private:
 };
 
 TreeReaderShelf::TreeReaderShelf(XmlLimits limits, XMLGrammarPool* pool, std::size_t keep)
-    : limits_(limits), pool_(pool), keep_(keep) {
+    : limits_(limits), pool_(pool), idle_(keep) {
     ensure_xerces();
 }
 TreeReaderShelf::~TreeReaderShelf() = default;
@@ -207,18 +207,9 @@ XmlTree read_xml_tree(std::string_view bytes, TreeReaderShelf& shelf, bool& need
     XmlTree out;
     needs_dom = false;
     if ((out.fatal = refused_unread(bytes, shelf.limits_, out.problems))) return out;
-    std::unique_ptr<TreeBuilder> builder;
-    {
-        std::lock_guard lock(shelf.mutex_);
-        if (!shelf.idle_.empty()) {
-            builder = std::move(shelf.idle_.back());
-            shelf.idle_.pop_back();
-        }
-    }
-    if (!builder) builder = std::make_unique<TreeBuilder>(shelf.limits_, shelf.pool_);
+    auto builder = shelf.idle_.take([&] { return std::make_unique<TreeBuilder>(shelf.limits_, shelf.pool_); });
     builder->read(bytes, out, needs_dom);
-    std::lock_guard lock(shelf.mutex_);
-    if (shelf.idle_.size() < shelf.keep_) shelf.idle_.push_back(std::move(builder));
+    shelf.idle_.give_back(std::move(builder));
     return out;
 }
 

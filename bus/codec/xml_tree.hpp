@@ -8,11 +8,11 @@
 // xml_reader.hpp, enforced by the same code (xml_scan.hpp).
 #pragma once
 
+#include "bus/codec/object_shelf.hpp"
 #include "bus/codec/xml_reader.hpp"
 
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -78,9 +78,7 @@ private:
     friend XmlTree read_xml_tree(std::string_view, TreeReaderShelf&, bool&);
     XmlLimits limits_;
     xercesc::XMLGrammarPool* pool_;
-    std::size_t keep_;
-    std::mutex mutex_;
-    std::vector<std::unique_ptr<TreeBuilder>> idle_;
+    ObjectShelf<TreeBuilder> idle_;
 };
 
 // Reads and validates `bytes` with a reader from `shelf`. Sets `needs_dom`
