@@ -57,30 +57,24 @@ BOOST_AUTO_TEST_CASE(searches_by_case_endpoint_reason_event_and_time) {
 
 BOOST_AUTO_TEST_CASE(the_searched_columns_are_indexed) {
     TwoNodeLogs logs;
-    std::string plan;
+    auto plan_of = [&](const std::string& where) {
+        std::string plan;
+        BOOST_REQUIRE(run("sqlite3 '" + logs.province + "' \"EXPLAIN QUERY PLAN SELECT * FROM records WHERE " + where +
+                              "\"",
+                          &plan) == 0);
+        return plan;
+    };
     // Case numbers and message ids are searched through the message keys.
-    BOOST_REQUIRE(run("sqlite3 '" + logs.province +
-                          "' \"EXPLAIN QUERY PLAN SELECT * FROM records WHERE key_ref IN "
-                          "(SELECT ref FROM message_keys WHERE case_number='C-1')\"",
-                      &plan) == 0);
-    BOOST_TEST(plan.find("USING COVERING INDEX message_keys_case") != std::string::npos, plan);
-    BOOST_TEST(plan.find("USING INDEX records_key") != std::string::npos, plan);
-    std::string message_plan;
-    BOOST_REQUIRE(run("sqlite3 '" + logs.province +
-                          "' \"EXPLAIN QUERY PLAN SELECT * FROM records WHERE key_ref IN "
-                          "(SELECT ref FROM message_keys WHERE message_id='m-7')\"",
-                      &message_plan) == 0);
-    BOOST_TEST(message_plan.find("USING COVERING INDEX message_keys_message") != std::string::npos, message_plan);
+    const std::string by_case = plan_of("key_ref IN (SELECT ref FROM message_keys WHERE case_number='C-1')");
+    BOOST_TEST(by_case.find("USING COVERING INDEX message_keys_case") != std::string::npos, by_case);
+    BOOST_TEST(by_case.find("USING INDEX records_key") != std::string::npos, by_case);
+    const std::string by_message = plan_of("key_ref IN (SELECT ref FROM message_keys WHERE message_id='m-7')");
+    BOOST_TEST(by_message.find("USING COVERING INDEX message_keys_message") != std::string::npos, by_message);
     // Reason and rare events are in partial indexes, used when the query repeats their condition.
-    std::string reason_plan, event_plan;
-    BOOST_REQUIRE(run("sqlite3 '" + logs.province + "' \"EXPLAIN QUERY PLAN SELECT * FROM records WHERE reason_code='x' AND " +
-                          kHasReason + "\"",
-                      &reason_plan) == 0);
-    BOOST_TEST(reason_plan.find("USING INDEX records_with_reason") != std::string::npos, reason_plan);
-    BOOST_REQUIRE(run("sqlite3 '" + logs.province + "' \"EXPLAIN QUERY PLAN SELECT * FROM records WHERE event='rejected' AND " +
-                          kRareEvent + "\"",
-                      &event_plan) == 0);
-    BOOST_TEST(event_plan.find("USING INDEX records_rare_event") != std::string::npos, event_plan);
+    const std::string by_reason = plan_of(std::string("reason_code='x' AND ") + kHasReason);
+    BOOST_TEST(by_reason.find("USING INDEX records_with_reason") != std::string::npos, by_reason);
+    const std::string by_event = plan_of("event='rejected' AND " + kRareEvent);
+    BOOST_TEST(by_event.find("USING INDEX records_rare_event") != std::string::npos, by_event);
 }
 
 // SQLite checks each partial index's condition on every insert; a condition
