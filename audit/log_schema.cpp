@@ -1,5 +1,7 @@
 #include "audit/log_schema.hpp"
 
+#include "bus/core/log.hpp"
+
 #include <algorithm>
 #include <array>
 #include <string_view>
@@ -93,7 +95,13 @@ CREATE INDEX IF NOT EXISTS message_keys_case ON message_keys(case_number);
 CREATE INDEX IF NOT EXISTS records_key ON records(key_ref);
 )");
         if (!keyed) {
-            // Files the keys of the records already held, oldest first.
+            // Files the keys of the records already held, oldest first: one
+            // pass over the log, which on a large one takes a while.
+            auto count = db.prepare("SELECT count(*) FROM records");
+            count.step();
+            if (count.int64(0) > 0)
+                GOVBUS_LOG(info, "exchange log: filing the message keys of " << count.int64(0)
+                                                                            << " records written before them");
             db.exec(R"(
 INSERT OR IGNORE INTO message_keys(message_id, case_number) SELECT message_id, case_number FROM records ORDER BY seq;
 UPDATE records SET key_ref = (SELECT ref FROM message_keys k
