@@ -58,7 +58,7 @@ std::string_view attribute(const XmlElement& element, std::string_view local) {
 class TreeBuilder : public DefaultHandler {
 public:
     TreeBuilder(const XmlLimits& limits, XMLGrammarPool* pool)
-        : reader_(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool)), findings_(limits) {
+        : findings_(limits), reader_(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool)) {
         security_.setEntityExpansionLimit(100);
         reader_->setProperty(XMLUni::fgXercesSecurityManager, &security_);
         reader_->setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
@@ -165,9 +165,8 @@ public:
 private:
     bool halted() const { return findings_.stopped() || needs_dom_; }
     // A message uses a few namespaces for all its elements: each is converted
-    // and stored in the tree once.
-    // Xerces hands the same URI over as the same pointer (its URI pool), so
-    // that is looked at first.
+    // and stored in the tree once. Xerces hands the same URI over as the same
+    // pointer (its URI pool), so that is looked at first.
     std::string_view namespace_of(const XMLCh* uri) {
         for (const auto& n : namespaces_)
             if (n.pointer == uri) return n.interned;
@@ -182,9 +181,9 @@ private:
                          static_cast<int>(e.getColumnNumber()));
     }
 
-    std::unique_ptr<SAX2XMLReader> reader_;
     SecurityManager security_;
     ScanFindings findings_;
+    std::unique_ptr<SAX2XMLReader> reader_;  // after security_, which it points to
     const Locator* locator_ = nullptr;
     XmlTree* tree_ = nullptr;
     std::vector<XmlElement*> stack_;
