@@ -95,11 +95,11 @@ std::string genesis_hash() { return std::string(32, '\0'); }
 
 std::string to_hex(std::string_view raw) {
     static const char* digits = "0123456789abcdef";
-    std::string out;
-    out.reserve(raw.size() * 2);
+    std::string out(raw.size() * 2, '\0');
+    char* p = out.data();
     for (unsigned char c : raw) {
-        out.push_back(digits[c >> 4]);
-        out.push_back(digits[c & 0xf]);
+        *p++ = digits[c >> 4];
+        *p++ = digits[c & 0xf];
     }
     return out;
 }
