@@ -140,8 +140,13 @@ Problem place_payload_problem(Problem p, const XmlElement* payload_root, const S
 // bytes it cannot hold them, and the tree reader stops at one it meets anyway
 // (a namespace written with character references).
 bool mentions_dom_namespace(std::string_view bytes) {
-    return bytes.find(kXmlDsigNamespace) != std::string_view::npos ||
-           bytes.find(kXmlEncNamespace) != std::string_view::npos;
+    // One pass: both namespaces begin "http://www.w3.org/200".
+    constexpr std::string_view common = "http://www.w3.org/200";
+    for (auto at = bytes.find(common); at != std::string_view::npos; at = bytes.find(common, at + 1)) {
+        const std::string_view rest = bytes.substr(at);
+        if (rest.starts_with(kXmlDsigNamespace) || rest.starts_with(kXmlEncNamespace)) return true;
+    }
+    return false;
 }
 
 }  // namespace
