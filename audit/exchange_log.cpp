@@ -58,6 +58,7 @@ struct ExchangeLog::Impl {
     // pruned only with the last record filed under it, months old.
     std::unordered_map<std::string, std::int64_t> key_refs;
     std::chrono::steady_clock::time_point key_refs_since = std::chrono::steady_clock::now();
+    std::string key_buffer;  // the key being looked up, kept to spare an allocation per record
 
     mutable std::mutex mutex;
     std::condition_variable wake;
@@ -344,9 +345,8 @@ void ExchangeLog::Impl::insert_pending() {
 }
 
 std::int64_t ExchangeLog::Impl::key_ref(const std::string& message_id, const std::string& case_number) {
-    std::string key;
-    key.reserve(message_id.size() + case_number.size() + 1);
-    key.append(message_id).push_back('\0');
+    std::string& key = key_buffer;
+    key.assign(message_id).push_back('\0');
     key.append(case_number);
     const auto now = std::chrono::steady_clock::now();
     if (key_refs.size() >= 100000 || now - key_refs_since >= std::chrono::hours(1)) {
@@ -367,7 +367,7 @@ std::int64_t ExchangeLog::Impl::key_ref(const std::string& message_id, const std
         ref = find_key.int64(0);
         find_key.reset();
     }
-    key_refs.emplace(std::move(key), ref);
+    key_refs.emplace(key, ref);
     return ref;
 }
 
