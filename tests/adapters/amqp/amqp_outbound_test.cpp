@@ -111,6 +111,9 @@ BOOST_AUTO_TEST_CASE(delivers_to_a_pulling_endpoint_and_reports_each_outcome) {
     BOOST_TEST((retried->kind == DeliveryResult::Kind::retry));
     BOOST_TEST(retried->reason.code == "delivery.released");
 
+    // The outcomes come over AMQP; the peer's own lines come through a pipe
+    // and may be read a moment later.
+    BOOST_REQUIRE_MESSAGE(endpoint.wait_for("received", 3), endpoint.transcript());
     auto received = endpoint.events("received");
     BOOST_REQUIRE(received.size() == 3u);
     BOOST_TEST(received[0].at("body").as_string() == "{\"body\":\"m1\"}");
@@ -135,6 +138,7 @@ BOOST_AUTO_TEST_CASE(retries_a_delivery_whose_link_dropped_before_settlement) {
     BOOST_REQUIRE(r);
     BOOST_TEST((r->kind == DeliveryResult::Kind::retry));
     BOOST_TEST(r->reason.code == "delivery.link_lost");
+    BOOST_TEST(endpoint.wait_for("received", 1), endpoint.transcript());
     BOOST_TEST(endpoint.events("received").size() == 1u);
     BOOST_REQUIRE(eventually([&] { return adapter->capacity("endpoint:cd.market") == 0u; }));
     adapter->stop();
@@ -153,6 +157,8 @@ BOOST_AUTO_TEST_CASE(spreads_deliveries_over_several_links_of_one_endpoint) {
         BOOST_REQUIRE(outcomes.arrived(id));
         BOOST_TEST((outcomes.only(id)->kind == DeliveryResult::Kind::delivered));
     }
+    BOOST_TEST(a.wait_for("received", 2), a.transcript());
+    BOOST_TEST(b.wait_for("received", 2), b.transcript());
     BOOST_TEST(a.events("received").size() == 2u);
     BOOST_TEST(b.events("received").size() == 2u);
     adapter->stop();
