@@ -32,11 +32,10 @@ void collect(const SchemaNode& node, std::vector<std::string>& path, std::vector
 
 }  // namespace
 
-std::vector<EnvelopeField> envelope_fields(const boost::json::value& envelope_schema, const PatternSet& patterns) {
+std::vector<EnvelopeField> envelope_fields(const SchemaNode& envelope) {
     std::vector<EnvelopeField> out;
     std::vector<std::string> path;
-    const SchemaGraph graph(envelope_schema, &patterns);
-    collect(SchemaNode(graph), path, out, 0);
+    collect(envelope, path, out, 0);
     return out;
 }
 

@@ -10,8 +10,6 @@
 #include "bus/codec/schema_walk.hpp"
 #include "bus/core/problem.hpp"
 
-#include <boost/json/value.hpp>
-
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,8 +23,8 @@ struct EnvelopeField {
 };
 
 // Every string field outside "payload" whose schema has a pattern or a data
-// rule. `patterns` must hold the schema's patterns.
-std::vector<EnvelopeField> envelope_fields(const boost::json::value& envelope_schema, const PatternSet& patterns);
+// rule. `envelope` is the envelope schema's graph, read with its patterns.
+std::vector<EnvelopeField> envelope_fields(const SchemaNode& envelope);
 
 // `find(field, emit)` calls emit(pointer, text) for each occurrence of
 // `field` in the message (none when absent, one per array element for "*").

@@ -47,7 +47,7 @@ JsonSchema load_json_schema(const fs::path& p, PatternSet& patterns) {
 
 SchemaSet::SchemaSet(const fs::path& dir) : dir_(dir) {
     envelope_ = load_json_schema(dir / "envelope" / "1.0" / "envelope.schema.json", patterns_);
-    envelope_fields_ = codec::envelope_fields(envelope_.tree, patterns_);
+    envelope_fields_ = codec::envelope_fields(SchemaNode(*envelope_.graph));
     if (!fs::exists(envelope_xsd())) throw std::runtime_error("missing " + envelope_xsd().string());
     const fs::path payload_dir = dir / "payload";
     if (!fs::is_directory(payload_dir)) throw std::runtime_error("missing schema directory " + payload_dir.string());
