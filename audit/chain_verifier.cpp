@@ -56,7 +56,7 @@ std::vector<Row> rows_after(Database& db, std::int64_t seq, int limit) {
 // stays intact. Names the first such record. Logs and archives written before
 // the keys (no record filed) are searched by their own columns and pass.
 std::optional<ChainBreak> misfiled_record(Database& db) {
-    if (!has_key_column(db) || !db.has_table("message_keys")) return std::nullopt;
+    if (!has_message_keys(db)) return std::nullopt;
     {
         auto any = db.prepare("SELECT 1 FROM records WHERE key_ref IS NOT NULL LIMIT 1");
         if (!any.step()) return std::nullopt;

@@ -50,8 +50,10 @@ bool has_key_column(Database& db) {
     return col.step();
 }
 
+bool has_message_keys(Database& db) { return db.has_table("message_keys") && has_key_column(db); }
+
 bool files_message_keys(Database& db) {
-    if (!db.has_table("message_keys") || !has_key_column(db)) return false;
+    if (!has_message_keys(db)) return false;
     auto unfiled = db.prepare("SELECT 1 FROM records WHERE key_ref IS NULL LIMIT 1");
     return !unfiled.step();
 }

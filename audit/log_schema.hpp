@@ -34,6 +34,8 @@ void bind_record(Statement& s, const Record& r, int first = 1);
 std::string insert_record_sql(const std::string& table = "records", int rows = 1);
 // True when the records table has the key_ref column.
 bool has_key_column(Database& db);
+// True when the log has both the key_ref column and the message_keys table.
+bool has_message_keys(Database& db);
 // True when every record names its message key, so a search by message id or
 // case number may go through message_keys. False for logs and archives
 // written before the keys (and, safely, for one whose keys were cleared: the

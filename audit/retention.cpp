@@ -92,7 +92,7 @@ Result<PruneResult> prune_log(const std::string& log_path, TimePoint before, Tim
     // The message keys no record is filed under any more go with them. The
     // node's writer remembers only keys it used within the last hour, which
     // have records far younger than any that can be pruned.
-    if (has_key_column(db) && db.has_table("message_keys"))
+    if (has_message_keys(db))
         db.exec("DELETE FROM message_keys WHERE NOT EXISTS (SELECT 1 FROM records WHERE key_ref = message_keys.ref)");
     db.set_meta("anchor_seq", std::to_string(cut));
     db.set_meta("anchor_hash", cut_hash);
