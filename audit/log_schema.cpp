@@ -195,7 +195,11 @@ void bind_record(Statement& s, const Record& r, int first) {
 }
 
 std::string insert_record_sql(const std::string& table, int rows) {
-    std::string sql = "INSERT INTO " + table + "(" + kRecordColumns + ", key_ref) VALUES";
+    // OR FAIL: a statement of many rows that may stop half-way with ABORT makes
+    // SQLite save every page it touches in a statement journal, spilled to a
+    // temporary file once larger than 64 KiB; FAIL keeps the rows before the
+    // failing one, and the writer rolls the whole batch back on any failure.
+    std::string sql = "INSERT OR FAIL INTO " + table + "(" + kRecordColumns + ", key_ref) VALUES";
     for (int i = 0; i < rows; ++i) sql += i ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     return sql;
 }
