@@ -184,8 +184,8 @@ int main(int argc, char** argv) {
 
     std::ostringstream table;
     table << "| encoding | payload | relay msg/s | node msg/s | node/relay | node without log msg/s | log on/off | relay "
-             "p50/p99 ms | node p50/p99 ms | node CPU µs/msg |\n"
-          << "|---|---|---|---|---|---|---|---|---|---|\n";
+             "p50/p99 ms | node p50/p99 ms | node CPU µs/msg | driver CPU µs/msg, relay run / node run |\n"
+          << "|---|---|---|---|---|---|---|---|---|---|---|\n";
     int seq = 1;
     for (std::string ct : {"application/json", "application/xml"}) {
         for (std::size_t padding : {std::size_t(0), std::size_t(63 * 1024)}) {
@@ -203,10 +203,21 @@ int main(int argc, char** argv) {
             }
             std::size_t size = messages.front().second.size();
             Figures relay_f, unlogged_f;
-            if (!node_only) relay_f = drive("amqp://127.0.0.1:" + std::to_string(relay_port), messages, ct, window);
-            const double cpu_before = cpu_seconds(node.pid());
+            // CPU per message of this process (the sender, the receiver and,
+            // in the relay's run, the relay) and of the node.
+            auto per_message_us = [&](double before, double after) {
+                return (after - before) * 1e6 / static_cast<double>(count);
+            };
+            double relay_run_cpu_us = 0;
+            if (!node_only) {
+                const double before = cpu_seconds(::getpid());
+                relay_f = drive("amqp://127.0.0.1:" + std::to_string(relay_port), messages, ct, window);
+                relay_run_cpu_us = per_message_us(before, cpu_seconds(::getpid()));
+            }
+            const double cpu_before = cpu_seconds(node.pid()), own_before = cpu_seconds(::getpid());
             Figures node_f = drive("amqp://127.0.0.1:" + std::to_string(node_port), messages, ct, window);
-            const double node_cpu_us = (cpu_seconds(node.pid()) - cpu_before) * 1e6 / static_cast<double>(count);
+            const double node_cpu_us = per_message_us(cpu_before, cpu_seconds(node.pid()));
+            const double driver_cpu_us = per_message_us(own_before, cpu_seconds(::getpid()));
             if (!node_only)
                 unlogged_f = drive("amqp://127.0.0.1:" + std::to_string(bare_port), messages, ct, window);
             table << std::fixed << std::setprecision(0) << "| " << (ct == "application/xml" ? "XML" : "JSON") << " | "
@@ -216,7 +227,8 @@ int main(int argc, char** argv) {
                   << std::setprecision(0) << unlogged_f.per_second << " | " << std::setprecision(2)
                   << (unlogged_f.per_second > 0 ? node_f.per_second / unlogged_f.per_second : 0) << " | "
                   << std::setprecision(1) << relay_f.p50_ms << " / " << relay_f.p99_ms << " | " << node_f.p50_ms
-                  << " / " << node_f.p99_ms << " | " << std::setprecision(0) << node_cpu_us << " |\n";
+                  << " / " << node_f.p99_ms << " | " << std::setprecision(0) << node_cpu_us << " | "
+                  << relay_run_cpu_us << " / " << driver_cpu_us << " |\n";
             std::cerr << "." << std::flush;
         }
     }
