@@ -1,13 +1,12 @@
 #include "audit/checkpoint.hpp"
 
 #include "audit/record.hpp"
+#include "bus/core/file_text.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/pem.h>
 
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 
 namespace govbus::audit {
@@ -26,14 +25,6 @@ struct PkeyCtxFree {
 
 // GB/T 32918.2 §5.5 / GM/T 0009: the default user ID when none is agreed.
 constexpr char kSm2DefaultId[] = "1234567812345678";
-
-std::optional<std::string> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 bool is_sm2(EVP_PKEY* key) {
     if (EVP_PKEY_is_a(key, "SM2")) return true;
@@ -93,7 +84,7 @@ std::string checkpoint_signed_bytes(const Checkpoint& c) {
 }
 
 Result<NodeSigner> NodeSigner::load(const std::string& key_path, const std::string& cert_path) {
-    auto key_pem = read_file(key_path);
+    auto key_pem = read_whole_file(key_path);
     if (!key_pem)
         return make_problem("audit.key", "cannot read the node signing key '" + key_path + "'", "signing_key");
     auto cert = NodeCertificate::load(cert_path);
@@ -139,7 +130,7 @@ Result<NodeCertificate> NodeCertificate::parse(const std::string& pem) {
 }
 
 Result<NodeCertificate> NodeCertificate::load(const std::string& path) {
-    auto pem = read_file(path);
+    auto pem = read_whole_file(path);
     if (!pem) return make_problem("audit.cert", "cannot read the certificate '" + path + "'", "certificate");
     auto c = parse(*pem);
     if (!c) return make_problem("audit.cert", "'" + path + "' is not a PEM X.509 certificate", "certificate");

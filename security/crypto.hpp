@@ -22,9 +22,6 @@ enum class Suite { intl, gm };
 const char* to_string(Suite suite);
 Result<Suite> parse_suite(std::string_view text);  // "intl" | "gm"
 
-// The whole file, or nothing when it cannot be opened.
-std::optional<std::string> read_file(const std::string& path);
-
 struct PKeyFree { void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); } };
 struct X509Free { void operator()(X509* c) const { X509_free(c); } };
 using PKey = std::unique_ptr<EVP_PKEY, PKeyFree>;

@@ -1,12 +1,10 @@
 // Keys, certificates, digests and encodings (security/crypto.hpp).
+#include "bus/core/file_text.hpp"
 #include "security/crypto.hpp"
 #include "security/openssl_handles.hpp"
 
 #include <openssl/pem.h>
 #include <openssl/rand.h>
-
-#include <fstream>
-#include <sstream>
 
 namespace govbus::security {
 
@@ -18,16 +16,8 @@ Result<Suite> parse_suite(std::string_view text) {
     return make_problem("security.suite", "suite '" + std::string(text) + "' is neither intl nor gm");
 }
 
-std::optional<std::string> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 Result<PKey> load_private_key(const std::string& pem_file) {
-    auto text = read_file(pem_file);
+    auto text = read_whole_file(pem_file);
     if (!text) return make_problem("security.key_unreadable", "cannot read private key " + pem_file);
     Bio bio(BIO_new_mem_buf(text->data(), static_cast<int>(text->size())));
     PKey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
@@ -43,7 +33,7 @@ Result<Certificate> parse_certificate_pem(std::string_view pem) {
 }
 
 Result<Certificate> load_certificate(const std::string& pem_file) {
-    auto text = read_file(pem_file);
+    auto text = read_whole_file(pem_file);
     if (!text) return make_problem("security.cert_unreadable", "cannot read certificate " + pem_file);
     auto cert = parse_certificate_pem(*text);
     if (!cert) return make_problem("security.cert_unreadable", pem_file + " holds no PEM certificate");

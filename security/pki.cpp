@@ -2,6 +2,7 @@
 // issued certificates, the index of what was issued and revoked, and the CRL.
 #include "security/pki.hpp"
 
+#include "bus/core/file_text.hpp"
 #include "security/openssl_handles.hpp"
 
 #include <openssl/pem.h>
@@ -51,12 +52,7 @@ Status write_file(const std::string& file, const std::string& text, bool secret)
     return ok_status();
 }
 
-std::string read_text(const std::string& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+std::string read_text(const std::string& file) { return read_whole_file(file).value_or(""); }
 
 PKey generate_key(Suite suite, bool rsa) {
     // An SM2-type key (not an EC key on the SM2 curve): only that signs SM2-with-SM3.

@@ -1,5 +1,6 @@
 #include "security/tls_trust.hpp"
 
+#include "bus/core/file_text.hpp"
 #include "bus/core/log.hpp"
 #include "security/crypto.hpp"
 #include "security/openssl_handles.hpp"
@@ -106,10 +107,10 @@ Status TlsTrust::rebuild() {
                                 << "' is past its next update; clients of that CA are refused until a new one is "
                                    "published (govbus pki crl)");
 
-    std::string bundle = read_file(ca_).value_or("");
+    std::string bundle = read_whole_file(ca_).value_or("");
     for (const auto& f : crls_) {
         if (!bundle.empty() && bundle.back() != '\n') bundle += '\n';
-        bundle += read_file(f).value_or("");
+        bundle += read_whole_file(f).value_or("");
     }
     const int fd = ::memfd_create("govbus-tls-trust", MFD_CLOEXEC);
     if (fd < 0) return make_problem("security.tls", "cannot make the in-memory trust file for " + where_);

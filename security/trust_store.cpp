@@ -2,6 +2,7 @@
 // and the checks a signer's or recipient's certificate must pass.
 #include "security/trust_store.hpp"
 
+#include "bus/core/file_text.hpp"
 #include "security/openssl_handles.hpp"
 
 #include <openssl/pem.h>
@@ -97,7 +98,7 @@ TrustStore::~TrustStore() = default;
 Result<TrustStore> TrustStore::load(const std::vector<std::string>& ca_files, const std::vector<std::string>& crl_files) {
     TrustStore t;
     for (const auto& f : ca_files) {
-        const std::string text = read_file(f).value_or("");
+        const std::string text = read_whole_file(f).value_or("");
         Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
         int found = 0;
         while (X509* c = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
@@ -110,7 +111,7 @@ Result<TrustStore> TrustStore::load(const std::vector<std::string>& ca_files, co
         if (!found) return make_problem("security.cert_unreadable", "no CA certificate in " + f);
     }
     for (const auto& f : crl_files) {
-        const std::string text = read_file(f).value_or("");
+        const std::string text = read_whole_file(f).value_or("");
         Bio bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
         Crl crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
         if (!crl) return make_problem("security.crl_unreadable", "no CRL in " + f + ": " + openssl_error());

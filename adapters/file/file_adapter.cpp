@@ -1,5 +1,6 @@
 #include "adapters/file/file_adapter.hpp"
 
+#include "bus/core/file_text.hpp"
 #include "bus/core/log.hpp"
 #include "bus/node/adapter_options.hpp"
 
@@ -104,10 +105,12 @@ void FileAdapter::scan(const Drop& drop) {
                                                                     " bytes; it was not read"));
             continue;
         }
-        std::ifstream in(path, std::ios::binary);
-        std::ostringstream bytes;
-        bytes << in.rdbuf();
-        host_->inbound(InboundMessage{bytes.str(), drop.endpoint, "file"},
+        auto bytes = read_whole_file(path.string());
+        if (!bytes) {
+            finish(drop, name, make_problem("file.unreadable", "the file could not be read; it was not taken in"));
+            continue;
+        }
+        host_->inbound(InboundMessage{std::move(*bytes), drop.endpoint, "file"},
                        [this, drop, name](const Status& verdict) { finish(drop, name, verdict); });
     }
 }

@@ -1,9 +1,9 @@
 #include "bus/codec/schema_set.hpp"
 
+#include "bus/core/file_text.hpp"
+
 #include <boost/json/parse.hpp>
 
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace govbus::codec {
@@ -75,11 +75,9 @@ SchemaSet::SchemaSet(const fs::path& dir) : dir_(dir) {
 }
 
 std::string read_schema_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read schema " + p.string());
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    auto text = read_whole_file(p.string());
+    if (!text) throw std::runtime_error("cannot read schema " + p.string());
+    return std::move(*text);
 }
 
 fs::path SchemaSet::envelope_xsd() const { return dir_ / "envelope" / "1.0" / "envelope.xsd"; }

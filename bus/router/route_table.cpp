@@ -1,9 +1,7 @@
 #include "bus/router/route_table.hpp"
 
+#include "bus/core/file_text.hpp"
 #include "bus/router/table_reader.hpp"
-
-#include <fstream>
-#include <sstream>
 
 namespace govbus::router {
 
@@ -75,13 +73,11 @@ Result<RouteTable> RouteTable::parse(const std::string& yaml_text, const std::st
 }
 
 Result<RouteTable> RouteTable::load(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return make_problem("route.table.unreadable", path + ": cannot open the route table file; check the path "
+    auto text = read_whole_file(path);
+    if (!text)
+        return make_problem("route.table.unreadable", path + ": cannot read the route table file; check the path "
                                                              "(node configuration key `routes`)");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse(text.str(), path);
+    return parse(*text, path);
 }
 
 Result<RouteDecision> RouteTable::decide(const Envelope& envelope, const Topology& topology) const {

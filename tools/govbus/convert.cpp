@@ -4,10 +4,9 @@
 #include "tools/govbus/command.hpp"
 
 #include "bus/codec/codec.hpp"
+#include "bus/core/file_text.hpp"
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 namespace govbus::cli {
 
@@ -29,15 +28,13 @@ int run_convert(const std::vector<std::string>& args) {
         else file = args[i];
     }
     if ((to != "xml" && to != "json") || file.empty()) return usage();
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        std::cerr << file << ": io.unreadable: cannot open the file\n";
+    auto bytes = read_whole_file(file);
+    if (!bytes) {
+        std::cerr << file << ": io.unreadable: cannot read the file\n";
         return 1;
     }
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
     codec::Codec codec;
-    auto result = codec.decode(bytes.str());
+    auto result = codec.decode(*bytes);
     if (!result) {
         for (const auto& p : result.problems()) {
             std::cerr << file;

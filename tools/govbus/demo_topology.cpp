@@ -1,12 +1,12 @@
 #include "tools/govbus/demo_topology.hpp"
 
+#include "bus/core/file_text.hpp"
+#include "security/pki.hpp"
 #include "tools/common/child_process.hpp"
 #include "tools/common/node_key.hpp"
-#include "security/pki.hpp"
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace govbus::cli {
@@ -105,10 +105,7 @@ void make_pki(const DemoTopology& t, const std::vector<std::string>& endpoints) 
 // The sample registry, with the departments the demo reaches by HTTP or by
 // exchange database switched to those adapters.
 std::string demo_registry(const DemoTopology& t, const std::string& node, const fs::path& sample) {
-    std::ifstream in(sample);
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string registry = text.str();
+    std::string registry = read_whole_file(sample.string()).value_or("");
     bool changed = false;
     for (const auto& d : t.departments) {
         if (d.node != node || d.adapter == "amqp") continue;

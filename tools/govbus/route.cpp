@@ -2,15 +2,14 @@
 // how a node's table decides one message, rule by rule (docs/routing.md).
 #include "bus/codec/codec.hpp"
 #include "bus/core/envelope.hpp"
+#include "bus/core/file_text.hpp"
 #include "bus/node/node_config.hpp"
 #include "bus/router/route_table.hpp"
 #include "tools/govbus/command.hpp"
 
 #include <boost/json/parse.hpp>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 namespace govbus::cli {
 
@@ -30,15 +29,6 @@ const char* kExplainUsage =
     "node configuration; --table overrides its table. A message the node would refuse at intake is\n"
     "reported, and (JSON only) still explained from its header. Exit 0 when the message is valid and the\n"
     "table decides, 1 otherwise.\n";
-
-bool read_file(const std::string& path, std::string& out) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    std::ostringstream s;
-    s << in.rdbuf();
-    out = s.str();
-    return true;
-}
 
 int run_check(const std::vector<std::string>& args) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
@@ -109,8 +99,9 @@ Result<Envelope> read_header_fields(const std::string& bytes, const std::string&
 // read without validation.
 Result<Envelope> read_envelope(const std::string& path, bool& valid) {
     valid = false;
-    std::string bytes;
-    if (!read_file(path, bytes)) return make_problem("message.unreadable", path + ": cannot open the message file");
+    auto file = read_whole_file(path);
+    if (!file) return make_problem("message.unreadable", path + ": cannot read the message file");
+    const std::string& bytes = *file;
     try {
         codec::Codec codec;
         auto decoded = codec.decode(bytes);

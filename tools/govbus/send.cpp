@@ -1,14 +1,13 @@
 // govbus send: sends envelope files to a node as one endpoint and prints how
 // the node settled each (accepted, or rejected with its reason code).
+#include "bus/core/file_text.hpp"
 #include "tools/common/bus_client.hpp"
 #include "tools/govbus/command.hpp"
 #include "tools/govbus/command_options.hpp"
 
 #include <boost/program_options.hpp>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 namespace govbus::cli {
 
@@ -36,15 +35,13 @@ int run(const std::vector<std::string>& args) {
     }
     int failures = 0;
     for (const auto& f : files) {
-        std::ifstream in(f, std::ios::binary);
-        if (!in) {
+        auto file = read_whole_file(f);
+        if (!file) {
             std::cerr << f << ": cannot read the file\n";
             ++failures;
             continue;
         }
-        std::stringstream ss;
-        ss << in.rdbuf();
-        std::string bytes = ss.str();
+        const std::string& bytes = *file;
         auto first = bytes.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
         std::string type = first != std::string::npos && bytes[first] == '<' ? "application/xml" : "application/json";
         auto outcome = client.send_and_wait(bytes, type, std::chrono::seconds(30));

@@ -1,6 +1,7 @@
 // govbus sign | verify | encrypt | decrypt: message security for integrators
 // and operators, XML or JSON by content (docs/security.md).
 #include "bus/codec/codec.hpp"
+#include "bus/core/file_text.hpp"
 #include "security/envelope_verifier.hpp"
 #include "security/jose/jwe.hpp"
 #include "security/jose/jws.hpp"
@@ -23,14 +24,9 @@ using security::Certificate;
 using security::PKey;
 
 std::optional<std::string> read_input(const std::string& file) {
+    if (file != "-") return read_whole_file(file);
     std::ostringstream s;
-    if (file == "-") {
-        s << std::cin.rdbuf();
-        return s.str();
-    }
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return std::nullopt;
-    s << in.rdbuf();
+    s << std::cin.rdbuf();
     return s.str();
 }
 

@@ -4,10 +4,9 @@
 #include "tools/govbus/command.hpp"
 
 #include "bus/codec/codec.hpp"
+#include "bus/core/file_text.hpp"
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 namespace govbus::cli {
 
@@ -32,15 +31,13 @@ int run_validate(const std::vector<std::string>& args) {
     codec::Codec codec;
     int status = 0;
     for (const auto& file : args) {
-        std::ifstream in(file, std::ios::binary);
-        if (!in) {
-            std::cout << file << ": io.unreadable: cannot open the file\n";
+        auto bytes = read_whole_file(file);
+        if (!bytes) {
+            std::cout << file << ": io.unreadable: cannot read the file\n";
             status = 1;
             continue;
         }
-        std::ostringstream bytes;
-        bytes << in.rdbuf();
-        auto result = codec.decode(bytes.str());
+        auto result = codec.decode(*bytes);
         for (const auto& p : result.problems()) print_problem(std::cout, file, p);
         if (result) {
             std::cout << file << ": OK\n";
