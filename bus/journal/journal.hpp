@@ -69,6 +69,14 @@ public:
 
     // --- outboxes ---
 
+    // From now on, a delivery the destination has room for, with nothing of
+    // that destination due before it and no earlier delivery of its case to
+    // it pending or in flight, goes straight to `hand_out` when its message
+    // is accepted, in flight, instead of waiting for take_ready(). Empty
+    // functions turn this off; after this returns, the old hand-out is not
+    // called again.
+    void set_hand_out(HandOut hand_out);
+
     // Up to `limit` deliveries to `destination` that are due (next attempt <=
     // now), now in flight, highest priority first, then in accept order.
     // Per-case order: a delivery of case C waits while an earlier-accepted
@@ -125,8 +133,11 @@ public:
 
 private:
     std::vector<AcceptResult> write_batch(std::vector<PendingAccept>& batch);
+    struct HandOutPlan;
     bool write_accepts(const std::vector<PendingAccept>& batch, std::int64_t now, bool savepoints,
-                       std::vector<std::optional<AcceptResult>>& out);
+                       std::vector<std::optional<AcceptResult>>& out, HandOutPlan& plan);
+    bool may_hand_out(HandOutPlan& plan, const std::string& destination, const std::string& case_number,
+                      std::int64_t expires_ms, std::int64_t now);
     void expire_pending(const std::string* destination, TimePoint now);
     void dead_letter_row(std::int64_t id, int attempts, const std::string& cause, const Problem& reason,
                          TimePoint now);
@@ -136,6 +147,7 @@ private:
     BackoffPolicy backoff_;
     std::mutex write_mutex_;
     std::unique_ptr<sqlite::Database> writer_;
+    std::shared_ptr<const HandOut> hand_out_;  // under write_mutex_; null: none
     std::mutex read_mutex_;
     std::unique_ptr<sqlite::Database> reader_;
     std::atomic<std::uint64_t> accepted_{0};

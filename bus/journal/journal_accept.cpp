@@ -4,6 +4,9 @@
 #include "bus/journal/group_committer.hpp"
 #include "bus/journal/journal_schema.hpp"
 
+#include <map>
+#include <memory>
+
 namespace govbus {
 
 namespace {
@@ -21,11 +24,69 @@ std::optional<Problem> check(const Accept& a) {
     return std::nullopt;
 }
 
+Delivery handed_out(const Accept& a, std::int64_t id, const std::string& destination, std::int64_t now) {
+    Delivery d;
+    d.id = id;
+    d.destination = destination;
+    d.message_id = a.message_id;
+    d.case_number = a.case_number;
+    d.type = a.type;
+    d.source = a.source;
+    d.content_type = a.content_type;
+    d.body = a.body;
+    d.created = a.created;
+    d.expires = a.expires;
+    d.priority = a.priority;
+    d.accepted = from_unix_ms(now);
+    return d;
+}
+
 constexpr const char* kInsertCasePath =
     "INSERT INTO case_paths(case_number, came_from, recorded_ms) VALUES (?1, ?2, ?3) "
     "ON CONFLICT(case_number) DO NOTHING";
 
 }  // namespace
+
+// What one batch may hand out directly, and what it did, per accept.
+struct Journal::HandOutPlan {
+    std::shared_ptr<const HandOut> hand_out;  // null: nothing goes directly
+    std::map<std::string, std::size_t> room;  // left in this batch, per destination
+    std::vector<std::vector<Delivery>> handed;  // per accept of the batch
+
+    // The transaction was rolled back: nothing was handed out.
+    void forget() {
+        room.clear();
+        for (auto& h : handed) h.clear();
+    }
+};
+
+// A fresh delivery leaves directly only when the destination has room,
+// nothing take_ready() would hand out waits for it (that goes first, in
+// take_ready's order) and no earlier delivery of the same case to it is
+// pending or in flight.
+bool Journal::may_hand_out(HandOutPlan& plan, const std::string& destination, const std::string& case_number,
+                           std::int64_t expires_ms, std::int64_t now) {
+    if (!plan.hand_out || (expires_ms > 0 && expires_ms <= now)) return false;
+    auto [room, first] = plan.room.try_emplace(destination, 0);
+    if (first) {
+        room->second = plan.hand_out->room(destination);
+        if (room->second > 0) {
+            auto due = writer_->cached(journal_schema::kFirstReady);
+            due->bind(1, destination).bind(2, now);
+            if (due->step()) room->second = 0;
+        }
+    }
+    if (room->second == 0) return false;
+    if (!case_number.empty()) {
+        auto earlier = writer_->cached(
+            "SELECT 1 FROM deliveries WHERE destination = ?1 AND case_number = ?2 AND case_number <> '' AND "
+            "state < 2 LIMIT 1");
+        earlier->bind(1, destination).bind(2, case_number);
+        if (earlier->step()) return false;
+    }
+    --room->second;
+    return true;
+}
 
 // One transaction for the batch. First without a savepoint per accept (three
 // statements fewer per message); should any accept fail, that transaction is
@@ -34,30 +95,52 @@ constexpr const char* kInsertCasePath =
 std::vector<AcceptResult> Journal::write_batch(std::vector<PendingAccept>& batch) {
     std::vector<std::optional<AcceptResult>> out(batch.size());
     const std::int64_t now = to_unix_ms(std::chrono::system_clock::now());
+    HandOutPlan plan;
+    plan.handed.resize(batch.size());
     {
         std::lock_guard lock(write_mutex_);
-        if (!write_accepts(batch, now, false, out)) {
+        plan.hand_out = hand_out_;
+        if (!write_accepts(batch, now, false, out, plan)) {
             std::fill(out.begin(), out.end(), std::nullopt);
-            write_accepts(batch, now, true, out);
+            plan.forget();
+            write_accepts(batch, now, true, out, plan);
         }
     }
     std::vector<AcceptResult> results;
     results.reserve(out.size());
-    for (auto& r : out) {
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        auto& r = out[i];
         if (r->ok()) {
             (**r == AcceptOutcome::accepted ? accepted_ : duplicates_).fetch_add(1);
         } else {
             failed_.fetch_add(1);
+        }
+        // The deliveries go after the accept's own callback, which records
+        // the message as accepted and routed before anything of it leaves.
+        if (r->ok() && !plan.handed[i].empty()) {
+            batch[i].done = [done = std::move(batch[i].done), hand_out = plan.hand_out,
+                             deliveries = std::move(plan.handed[i])](AcceptResult result) mutable {
+                done(std::move(result));
+                hand_out->take(std::move(deliveries));
+            };
         }
         results.push_back(std::move(*r));
     }
     return results;
 }
 
+void Journal::set_hand_out(HandOut hand_out) {
+    std::lock_guard lock(write_mutex_);
+    if (hand_out.room && hand_out.take)
+        hand_out_ = std::make_shared<const HandOut>(std::move(hand_out));
+    else
+        hand_out_.reset();
+}
+
 // False when an accept failed without savepoints: nothing was committed and
 // the caller writes the batch again with them.
 bool Journal::write_accepts(const std::vector<PendingAccept>& batch, std::int64_t now, bool savepoints,
-                            std::vector<std::optional<AcceptResult>>& out) {
+                            std::vector<std::optional<AcceptResult>>& out, HandOutPlan& plan) {
     sqlite::Database& db = *writer_;
     sqlite::Transaction tx(db, options_.durability == Durability::power_loss ? sqlite::Sync::full
                                                                                : sqlite::Sync::normal);
@@ -81,11 +164,14 @@ bool Journal::write_accepts(const std::vector<PendingAccept>& batch, std::int64_
         const std::int64_t seq = db.last_insert_rowid();
         if (fresh) {
             for (const auto& dest : a.destinations) {
+                const bool direct = may_hand_out(plan, dest, a.case_number, expires, now);
                 auto d = db.cached(
                     "INSERT INTO deliveries(message_seq, destination, case_number, priority, expires_ms, state, "
-                    "next_attempt_ms) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)");
+                    "next_attempt_ms, last_attempt_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
                 d->bind(1, seq).bind(2, dest).bind(3, a.case_number).bind(4, std::int64_t{a.priority});
-                d->bind(5, expires).bind(6, now).run();
+                d->bind(5, expires).bind(6, std::int64_t{direct ? 1 : 0}).bind(7, now).bind(8, direct ? now : 0);
+                d->run();
+                if (direct) plan.handed[i].push_back(handed_out(a, db.last_insert_rowid(), dest, now));
             }
             if (!a.case_origin.empty() && !a.case_number.empty()) {
                 db.cached(kInsertCasePath)->bind(1, a.case_number).bind(2, a.case_origin).bind(3, now).run();
@@ -100,6 +186,7 @@ bool Journal::write_accepts(const std::vector<PendingAccept>& batch, std::int64_
             if (!savepoints) return false;  // the transaction rolls back as `tx` goes
             db.cached("ROLLBACK TO accept")->run();
             db.cached("RELEASE accept")->run();
+            plan.handed[i].clear();
             out[i] = *p;
             continue;
         }
@@ -108,6 +195,7 @@ bool Journal::write_accepts(const std::vector<PendingAccept>& batch, std::int64_
     }
     Status committed = batch_problem ? Status(*batch_problem) : tx.commit();
     if (!committed) {
+        plan.forget();
         for (auto& r : out) {
             if (!r || r->ok()) r = committed.problem();
         }

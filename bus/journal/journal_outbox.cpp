@@ -8,18 +8,6 @@ namespace govbus {
 
 namespace {
 
-// A pending delivery may go when no earlier delivery of its case to the same
-// destination is pending or in flight (DESIGN.md "Per-case order is kept").
-// Delivery ids grow with accept order, so "earlier" is "smaller id".
-// `e.case_number <> ''` is spelled as the partial index deliveries_case is,
-// so that index serves the lookup (destination, case, then id, which the
-// index holds as its rowid); `e.state < 2`, "pending (0) or in flight (1)",
-// is read from the row: dead letters stay in the index.
-#define GOVBUS_HEAD_OF_CASE                                                                    \
-    "(d.case_number = '' OR NOT EXISTS (SELECT 1 FROM deliveries e WHERE "                   \
-    "e.destination = d.destination AND e.case_number = d.case_number AND e.case_number <> '' " \
-    "AND e.state < 2 AND e.id < d.id))"
-
 std::optional<TimePoint> optional_time(std::int64_t ms) {
     return ms == 0 ? std::nullopt : std::optional<TimePoint>(from_unix_ms(ms));
 }
@@ -188,9 +176,7 @@ Result<std::vector<std::string>> Journal::destinations_with_work(TimePoint now) 
         auto next = reader_->cached(
             "SELECT destination FROM deliveries INDEXED BY deliveries_outbox WHERE destination > ?1 AND state = 0 "
             "ORDER BY destination LIMIT 1");
-        auto ready = reader_->cached(
-            "SELECT 1 FROM deliveries d INDEXED BY deliveries_outbox WHERE d.destination = ?1 AND d.state = 0 AND "
-            "d.next_attempt_ms <= ?2 AND " GOVBUS_HEAD_OF_CASE " LIMIT 1");
+        auto ready = reader_->cached(journal_schema::kFirstReady);
         std::string after;
         for (;;) {
             next->reset();
@@ -228,4 +214,3 @@ Result<std::optional<TimePoint>> Journal::next_due() {
 
 }  // namespace govbus
 
-#undef GOVBUS_HEAD_OF_CASE

@@ -64,6 +64,19 @@ struct Delivery {
     int attempt = 1;  // this is attempt number `attempt` (1 = first try)
 };
 
+// Where the journal hands fresh deliveries once they are durable
+// (Journal::set_hand_out): the dispatcher, which sends them at once. A
+// delivery handed out this way is in flight from its accept on, as if
+// take_ready() had given it, and its outcome is recorded the same way.
+struct HandOut {
+    // How many more deliveries `destination` can take now. Called on the
+    // journal's writer thread, during the accept transaction.
+    std::function<std::size_t(const std::string& destination)> room;
+    // Takes one accept's deliveries, on the writer thread, after that
+    // accept's AcceptCallback has run.
+    std::function<void(std::vector<Delivery>)> take;
+};
+
 // What failed() decided.
 struct RetryDecision {
     bool dead_lettered = false;  // true: moved to the dead letters, no more attempts

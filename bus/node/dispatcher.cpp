@@ -14,13 +14,19 @@ constexpr auto kExpiryEvery = std::chrono::seconds(1);
 }  // namespace
 
 Dispatcher::Dispatcher(Journal& journal, AdapterFor adapter_for, ExchangeEvents* events, std::string node_id)
-    : journal_(journal), adapter_for_(std::move(adapter_for)), events_(events), node_id_(std::move(node_id)) {}
+    : journal_(journal), adapter_for_(std::move(adapter_for)), events_(events), node_id_(std::move(node_id)) {
+    handed_out_->wake = [this] { wake(); };
+}
 
 Dispatcher::~Dispatcher() { stop(); }
 
 void Dispatcher::start() { thread_ = std::thread([this] { run(); }); }
 
 void Dispatcher::stop() {
+    {
+        std::lock_guard lock(handed_out_->mutex);
+        handed_out_->wake = nullptr;
+    }
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
@@ -52,6 +58,84 @@ void Dispatcher::wake() {
     cv_.notify_one();
 }
 
+HandOut Dispatcher::hand_out() {
+    HandOut h;
+    h.room = [shared = handed_out_, adapter_for = adapter_for_](const std::string& destination) -> std::size_t {
+        std::size_t waiting = 0;
+        {
+            std::lock_guard lock(shared->mutex);
+            if (!shared->wake) return 0;
+            if (auto it = shared->waiting.find(destination); it != shared->waiting.end()) waiting = it->second;
+        }
+        Adapter* adapter = adapter_for(destination);
+        const std::size_t capacity = adapter ? adapter->capacity(destination) : 0;
+        return capacity > waiting ? capacity - waiting : 0;
+    };
+    h.take = [shared = handed_out_](std::vector<Delivery> deliveries) {
+        // Under the lock, so stop() cannot finish while this wakes the thread.
+        std::lock_guard lock(shared->mutex);
+        if (!shared->wake) return;
+        for (auto& d : deliveries) {
+            ++shared->waiting[d.destination];
+            shared->queue.push_back(std::move(d));
+        }
+        shared->wake();
+    };
+    return h;
+}
+
+void Dispatcher::send_handed_out() {
+    std::deque<Delivery> ready;
+    {
+        std::lock_guard lock(handed_out_->mutex);
+        ready.swap(handed_out_->queue);
+        handed_out_->waiting.clear();
+    }
+    if (ready.empty()) return;
+    std::deque<Delivery> later;  // no capacity this pass
+    std::map<std::string, std::size_t> room;
+    for (auto& d : ready) {
+        Adapter* adapter = adapter_for_(d.destination);
+        if (!adapter) {
+            // Unreachable since its accept (the tables were reloaded): back to
+            // the outbox as a failed attempt, like any delivery that cannot go.
+            OutboundMessage meta{std::to_string(d.id), d.destination, d.message_id, d.case_number, d.type,
+                                 d.content_type, {}};
+            on_result(meta, d.source, d.id, d.accepted,
+                      DeliveryResult{DeliveryResult::Kind::retry,
+                                     make_problem("delivery.no_adapter", "no adapter reaches " + d.destination)});
+            continue;
+        }
+        auto [left, first] = room.try_emplace(d.destination, 0);
+        if (first) left->second = adapter->capacity(d.destination);
+        if (left->second == 0) {
+            later.push_back(std::move(d));
+            continue;
+        }
+        --left->second;
+        send(adapter, std::move(d));
+    }
+    if (later.empty()) return;
+    std::lock_guard lock(handed_out_->mutex);
+    for (const auto& d : later) ++handed_out_->waiting[d.destination];
+    // Ahead of those handed out meanwhile: they were accepted before them.
+    handed_out_->queue.insert(handed_out_->queue.begin(), std::make_move_iterator(later.begin()),
+                              std::make_move_iterator(later.end()));
+}
+
+void Dispatcher::send(Adapter* adapter, Delivery d) {
+    // What the outcome is recorded with: everything but the body.
+    OutboundMessage meta{std::to_string(d.id), d.destination, d.message_id, d.case_number, d.type, d.content_type, {}};
+    OutboundMessage m = meta;
+    m.bytes = std::move(d.body);
+    auto id = d.id;
+    auto accepted = d.accepted;
+    std::string source = std::move(d.source);
+    adapter->deliver(std::move(m), [this, meta, source, id, accepted](DeliveryResult r) {
+        on_result(meta, source, id, accepted, std::move(r));
+    });
+}
+
 void Dispatcher::run() {
     while (true) {
         {
@@ -75,6 +159,7 @@ void Dispatcher::pump(TimePoint now) {
     // Before take_ready: a case's next message to a destination waits until
     // the one before it is recorded as delivered.
     flush_delivered();
+    send_handed_out();
     if (now - last_expiry_ >= kExpiryEvery) {
         last_expiry_ = now;
         auto expired = journal_.expire(now);
@@ -95,19 +180,7 @@ void Dispatcher::pump(TimePoint now) {
             GOVBUS_LOG(error, "journal: " << ready.problem().to_string());
             continue;
         }
-        for (auto& d : *ready) {
-            // What the outcome is recorded with: everything but the body.
-            OutboundMessage meta{std::to_string(d.id), d.destination, d.message_id, d.case_number, d.type,
-                                 d.content_type, {}};
-            OutboundMessage m = meta;
-            m.bytes = std::move(d.body);
-            auto id = d.id;
-            auto accepted = d.accepted;
-            std::string source = std::move(d.source);
-            adapter->deliver(std::move(m), [this, meta, source, id, accepted](DeliveryResult r) {
-                on_result(meta, source, id, accepted, std::move(r));
-            });
-        }
+        for (auto& d : *ready) send(adapter, std::move(d));
     }
 }
 

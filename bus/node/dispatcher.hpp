@@ -4,11 +4,15 @@
 #pragma once
 
 #include "bus/core/clock.hpp"
+#include "bus/journal/journal_types.hpp"
 #include "bus/node/adapter.hpp"
 #include "bus/node/exchange_events.hpp"
 
 #include <condition_variable>
+#include <deque>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -30,10 +34,19 @@ public:
     void stop();
     // Something changed (new accept, credit, outcome): look again soon.
     void wake();
+    // For Journal::set_hand_out: room() is what a destination's adapter can
+    // take beyond the deliveries already waiting here; take() queues an
+    // accept's deliveries for the next pass, ahead of the journal's outbox.
+    // After stop() there is no room, and deliveries taken are left in flight
+    // in the journal, which puts them back in the outbox when it opens next.
+    HandOut hand_out();
 
 private:
     void run();
     void pump(TimePoint now);
+    // Sends what the journal handed out at accept, as far as capacity allows.
+    void send_handed_out();
+    void send(Adapter* adapter, Delivery d);
     void on_result(const OutboundMessage& m, const std::string& source, std::int64_t id, TimePoint accepted,
                    DeliveryResult r);
     void record(const std::string& event, const OutboundMessage& m, const std::string& source, const Problem* reason,
@@ -57,6 +70,15 @@ private:
     std::mutex delivered_mutex_;
     std::vector<std::int64_t> delivered_;
     bool stopped_ = false;
+    // Deliveries the journal handed out at accept, in accept order, until a
+    // pass sends them. Shared with the hand-out, which may outlive this.
+    struct HandedOut {
+        std::mutex mutex;
+        std::deque<Delivery> queue;
+        std::map<std::string, std::size_t> waiting;  // queued per destination
+        std::function<void()> wake;                  // empty once stopped
+    };
+    std::shared_ptr<HandedOut> handed_out_ = std::make_shared<HandedOut>();
 };
 
 }  // namespace govbus

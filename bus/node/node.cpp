@@ -127,6 +127,7 @@ Status Node::Impl::start() {
     dispatcher_ = std::make_unique<Dispatcher>(
         *journal_, [this](const std::string& d) { return adapter_for(d); }, plugins_.events, config_.id);
     if (auto st = start_adapters(); !st) return st;
+    journal_->set_hand_out(dispatcher_->hand_out());
     dispatcher_->start();
     query_timer_ = std::make_unique<QueryTimer>(queries_, [this](OpenQuery q) {
         answer(q,
