@@ -92,14 +92,20 @@ private:
     int markers_ = 0;
 };
 
+// A journal handing out to a Receiver with ten places for endpoint:a.
+struct HandingOut {
+    TempDir dir;
+    Receiver r;  // before the journal, which calls it from its writer thread
+    std::unique_ptr<Journal> j = open_journal(dir.file("journal.db"));
+    HandingOut() {
+        r.set_capacity("endpoint:a", 10);
+        j->set_hand_out(r.hand_out());
+    }
+};
+
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(a_fresh_delivery_goes_to_the_hand_out_in_flight_and_not_to_the_outbox) {
-    TempDir dir;
-    Receiver r;
-    auto j = open_journal(dir.file("journal.db"));
-    r.set_capacity("endpoint:a", 10);
-    j->set_hand_out(r.hand_out());
+BOOST_FIXTURE_TEST_CASE(a_fresh_delivery_goes_to_the_hand_out_in_flight_and_not_to_the_outbox, HandingOut) {
     auto accept = make_accept("m-1", "C1", {"endpoint:a"});
     accept.priority = 7;
     BOOST_REQUIRE(j->accept(accept).ok());
@@ -127,12 +133,7 @@ BOOST_AUTO_TEST_CASE(a_fresh_delivery_goes_to_the_hand_out_in_flight_and_not_to_
     BOOST_TEST(j->stats()->destinations.empty());
 }
 
-BOOST_AUTO_TEST_CASE(a_failed_hand_out_is_retried_from_the_outbox_like_any_other) {
-    TempDir dir;
-    Receiver r;
-    auto j = open_journal(dir.file("journal.db"));
-    r.set_capacity("endpoint:a", 10);
-    j->set_hand_out(r.hand_out());
+BOOST_FIXTURE_TEST_CASE(a_failed_hand_out_is_retried_from_the_outbox_like_any_other, HandingOut) {
     BOOST_REQUIRE(j->accept(make_accept("m-1", "", {"endpoint:a"})).ok());
     const auto id = r.wait_taken(1).at(0).id;
     auto now = std::chrono::system_clock::now();
@@ -147,12 +148,7 @@ BOOST_AUTO_TEST_CASE(a_failed_hand_out_is_retried_from_the_outbox_like_any_other
 
 // Per-case order: a case's next message waits in the outbox while the one
 // before it is in flight, whichever way that one left.
-BOOST_AUTO_TEST_CASE(the_next_message_of_a_case_in_flight_waits_in_the_outbox) {
-    TempDir dir;
-    Receiver r;
-    auto j = open_journal(dir.file("journal.db"));
-    r.set_capacity("endpoint:a", 10);
-    j->set_hand_out(r.hand_out());
+BOOST_FIXTURE_TEST_CASE(the_next_message_of_a_case_in_flight_waits_in_the_outbox, HandingOut) {
     BOOST_REQUIRE(j->accept(make_accept("c1-first", "C1", {"endpoint:a"})).ok());
     BOOST_REQUIRE(j->accept(make_accept("c1-second", "C1", {"endpoint:a"})).ok());
     BOOST_REQUIRE(j->accept(make_accept("c2-only", "C2", {"endpoint:a"})).ok());
@@ -165,12 +161,7 @@ BOOST_AUTO_TEST_CASE(the_next_message_of_a_case_in_flight_waits_in_the_outbox) {
 
 // Two messages of one case submitted together, most often written in one
 // group commit: the second sees the first in flight and stays in the outbox.
-BOOST_AUTO_TEST_CASE(two_messages_of_a_case_submitted_together_leave_one_after_the_other) {
-    TempDir dir;
-    Receiver r;
-    auto j = open_journal(dir.file("journal.db"));
-    r.set_capacity("endpoint:a", 10);
-    j->set_hand_out(r.hand_out());
+BOOST_FIXTURE_TEST_CASE(two_messages_of_a_case_submitted_together_leave_one_after_the_other, HandingOut) {
     std::promise<void> both;
     std::atomic<int> left{2};
     for (const char* id : {"c1-first", "c1-second"})
@@ -189,12 +180,8 @@ BOOST_AUTO_TEST_CASE(two_messages_of_a_case_submitted_together_leave_one_after_t
 
 // No room: the delivery waits in the outbox. Room again: a fresh message
 // still waits behind the one already due there, so none is overtaken.
-BOOST_AUTO_TEST_CASE(without_room_or_behind_due_deliveries_a_message_waits_in_the_outbox) {
-    TempDir dir;
-    Receiver r;
-    auto j = open_journal(dir.file("journal.db"));
+BOOST_FIXTURE_TEST_CASE(without_room_or_behind_due_deliveries_a_message_waits_in_the_outbox, HandingOut) {
     r.set_capacity("endpoint:a", 1);
-    j->set_hand_out(r.hand_out());
     BOOST_REQUIRE(j->accept(make_accept("m-1", "", {"endpoint:a", "endpoint:b"})).ok());
     BOOST_REQUIRE(j->accept(make_accept("m-2", "", {"endpoint:a"})).ok());
     BOOST_TEST(ids_of(r.settled(*j)) == (Ids{"m-1"}));  // endpoint:b has no room at all
@@ -207,12 +194,7 @@ BOOST_AUTO_TEST_CASE(without_room_or_behind_due_deliveries_a_message_waits_in_th
 
 // The node records a message as accepted and routed in the accept's callback;
 // nothing of it may leave before that.
-BOOST_AUTO_TEST_CASE(deliveries_are_handed_out_after_their_accept_callback) {
-    TempDir dir;
-    Receiver r;
-    auto j = open_journal(dir.file("journal.db"));
-    r.set_capacity("endpoint:a", 10);
-    j->set_hand_out(r.hand_out());
+BOOST_FIXTURE_TEST_CASE(deliveries_are_handed_out_after_their_accept_callback, HandingOut) {
     std::promise<void> done;
     j->submit(make_accept("m-1", "", {"endpoint:a"}), [&](AcceptResult res) {
         BOOST_TEST(res.ok());
@@ -224,12 +206,7 @@ BOOST_AUTO_TEST_CASE(deliveries_are_handed_out_after_their_accept_callback) {
     BOOST_TEST(r.events() == (Ids{"accepted m-1", "taken m-1"}));
 }
 
-BOOST_AUTO_TEST_CASE(a_duplicate_hands_nothing_out_and_an_empty_hand_out_turns_it_off) {
-    TempDir dir;
-    Receiver r;
-    auto j = open_journal(dir.file("journal.db"));
-    r.set_capacity("endpoint:a", 10);
-    j->set_hand_out(r.hand_out());
+BOOST_FIXTURE_TEST_CASE(a_duplicate_hands_nothing_out_and_an_empty_hand_out_turns_it_off, HandingOut) {
     BOOST_REQUIRE(j->accept(make_accept("m-1", "", {"endpoint:a"})).ok());
     auto again = j->accept(make_accept("m-1", "", {"endpoint:a"}));
     BOOST_REQUIRE(again.ok());
