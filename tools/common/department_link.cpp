@@ -13,6 +13,8 @@
 #include <openssl/ssl.h>
 
 #include <chrono>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 namespace govbus::tools {
@@ -34,50 +36,91 @@ struct Target {
     std::shared_ptr<asio::ssl::context> tls;  // null: plain HTTP
 };
 
-template <class Stream>
-Reply exchange(Stream& stream, const Target& to, bhttp::verb verb, const std::string& target,
-               const std::string& endpoint, const std::string& body, const std::string& content_type) {
-    bhttp::request<bhttp::string_body> req{verb, target, 11};
-    req.set(bhttp::field::host, to.host);
-    if (!to.tls) req.set("Govbus-Endpoint", endpoint);  // over TLS the client certificate says who we are
-    if (!body.empty()) {
-        req.set(bhttp::field::content_type, content_type);
-        req.body() = body;
-    }
-    req.prepare_payload();
-    bhttp::write(stream, req);
-    beast::flat_buffer buffer;
-    bhttp::response<bhttp::string_body> res;
-    bhttp::read(stream, buffer, res);
-    beast::error_code ignored;
-    beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    return {res.result_int(), std::string(res["Govbus-Delivery-Id"]), res.body()};
-}
+// One HTTP/1.1 connection to the node, kept alive between requests: opened
+// on first use, and again when the node closed it or an exchange failed.
+// Used by one thread at a time.
+class Connection {
+public:
+    explicit Connection(const Target& to) : to_(to) {}
 
-// One synchronous request on a fresh connection.
-Reply request(const Target& to, bhttp::verb verb, const std::string& target, const std::string& endpoint,
-              const std::string& body, const std::string& content_type, std::chrono::seconds timeout) {
-    try {
-        asio::io_context io;
-        auto addresses = tcp::resolver(io).resolve(to.host, to.port);
-        if (!to.tls) {
-            beast::tcp_stream stream(io);
-            stream.expires_after(timeout);
-            stream.connect(addresses);
-            return exchange(stream, to, verb, target, endpoint, body, content_type);
+    // Status 0 when there is no answer; the caller tries again later. A
+    // request that fails on a connection kept from before is sent once more
+    // on a new one (the node may have closed it meanwhile); the node
+    // de-duplicates a message sent twice by its id.
+    Reply request(bhttp::verb verb, const std::string& target, const std::string& endpoint,
+                  const std::string& body, const std::string& content_type, std::chrono::seconds timeout) {
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            const bool reused = open_;
+            try {
+                if (!open_) connect(timeout);
+                return to_.tls ? exchange(*tls_, verb, target, endpoint, body, content_type, timeout)
+                               : exchange(*plain_, verb, target, endpoint, body, content_type, timeout);
+            } catch (const std::exception&) {
+                close();
+                if (!reused) return {};
+            }
         }
-        beast::ssl_stream<beast::tcp_stream> stream(io, *to.tls);
-        SSL_set_tlsext_host_name(stream.native_handle(), to.host.c_str());
-        stream.set_verify_callback(asio::ssl::host_name_verification(to.host));
-        beast::get_lowest_layer(stream).expires_after(timeout);
-        beast::get_lowest_layer(stream).connect(addresses);
-        stream.handshake(asio::ssl::stream_base::client);
-        return exchange(stream, to, verb, target, endpoint, body, content_type);
-    } catch (const std::exception&) {
         return {};
     }
-}
 
+private:
+    void connect(std::chrono::seconds timeout) {
+        auto addresses = tcp::resolver(io_).resolve(to_.host, to_.port);
+        if (!to_.tls) {
+            plain_.emplace(io_);
+            plain_->expires_after(timeout);
+            plain_->connect(addresses);
+        } else {
+            tls_.emplace(io_, *to_.tls);
+            SSL_set_tlsext_host_name(tls_->native_handle(), to_.host.c_str());
+            tls_->set_verify_callback(asio::ssl::host_name_verification(to_.host));
+            beast::get_lowest_layer(*tls_).expires_after(timeout);
+            beast::get_lowest_layer(*tls_).connect(addresses);
+            tls_->handshake(asio::ssl::stream_base::client);
+        }
+        open_ = true;
+    }
+
+    void close() {
+        beast::error_code ignored;
+        if (plain_) plain_->socket().close(ignored);
+        if (tls_) beast::get_lowest_layer(*tls_).socket().close(ignored);
+        plain_.reset();
+        tls_.reset();
+        buffer_.clear();
+        open_ = false;
+    }
+
+    template <class Stream>
+    Reply exchange(Stream& stream, bhttp::verb verb, const std::string& target, const std::string& endpoint,
+                   const std::string& body, const std::string& content_type, std::chrono::seconds timeout) {
+        bhttp::request<bhttp::string_body> req{verb, target, 11};
+        req.set(bhttp::field::host, to_.host);
+        if (!to_.tls) req.set("Govbus-Endpoint", endpoint);  // over TLS the client certificate says who we are
+        if (!body.empty()) {
+            req.set(bhttp::field::content_type, content_type);
+            req.body() = body;
+        }
+        req.keep_alive(true);
+        req.prepare_payload();
+        beast::get_lowest_layer(stream).expires_after(timeout);
+        bhttp::write(stream, req);
+        bhttp::response<bhttp::string_body> res;
+        bhttp::read(stream, buffer_, res);
+        Reply reply{res.result_int(), std::string(res["Govbus-Delivery-Id"]), res.body()};
+        if (!res.keep_alive()) close();
+        return reply;
+    }
+
+    const Target& to_;
+    asio::io_context io_;
+    std::optional<beast::tcp_stream> plain_;
+    std::optional<beast::ssl_stream<beast::tcp_stream>> tls_;
+    beast::flat_buffer buffer_;
+    bool open_ = false;
+};
+
+// Receives on one kept-alive connection and sends on another.
 class HttpLink : public DepartmentLink {
 public:
     HttpLink(Target to, std::string endpoint) : to_(std::move(to)), endpoint_(std::move(endpoint)) {}
@@ -85,21 +128,23 @@ public:
 
     Status start(OnMessage on_message) override {
         thread_ = std::thread([this, on_message] {
+            Connection polling(to_);
             const std::string mine = "/v1/endpoints/" + endpoint_ + "/messages";
             while (!stopping_) {
-                Reply r = request(to_, bhttp::verb::get, mine + "?wait=2", endpoint_, {}, {}, std::chrono::seconds(10));
+                Reply r = polling.request(bhttp::verb::get, mine + "?wait=2", endpoint_, {}, {}, std::chrono::seconds(10));
                 if (r.status == 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
                 if (r.status != 200) continue;
                 if (on_message(r.body))
-                    request(to_, bhttp::verb::delete_, mine + "/" + r.delivery_id, endpoint_, {}, {},
-                            std::chrono::seconds(10));
+                    polling.request(bhttp::verb::delete_, mine + "/" + r.delivery_id, endpoint_, {}, {},
+                                    std::chrono::seconds(10));
             }
         });
         return ok_status();
     }
     bool send(const std::string& bytes, const std::string& content_type) override {
-        return request(to_, bhttp::verb::post, "/v1/messages", endpoint_, bytes, content_type,
-                       std::chrono::seconds(30))
+        std::lock_guard lock(sending_mutex_);
+        return sending_.request(bhttp::verb::post, "/v1/messages", endpoint_, bytes, content_type,
+                                std::chrono::seconds(30))
                    .status == 202;
     }
     void stop() override {
@@ -110,6 +155,8 @@ public:
 private:
     Target to_;
     std::string endpoint_;
+    std::mutex sending_mutex_;
+    Connection sending_{to_};
     std::atomic<bool> stopping_{false};
     std::thread thread_;
 };
