@@ -73,8 +73,9 @@ public:
     // that destination due before it and no earlier delivery of its case to
     // it pending or in flight, goes straight to `hand_out` when its message
     // is accepted, in flight, instead of waiting for take_ready(). Empty
-    // functions turn this off; after this returns, the old hand-out is not
-    // called again.
+    // functions turn this off for the accepts written after this returns;
+    // the callbacks of a batch already written may still call the old one,
+    // which must stay callable until the journal is closed.
     void set_hand_out(HandOut hand_out);
 
     // Up to `limit` deliveries to `destination` that are due (next attempt <=
