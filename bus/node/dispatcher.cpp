@@ -8,6 +8,11 @@
 namespace govbus {
 
 namespace {
+// What an outcome is recorded with: everything of the delivery but the body.
+OutboundMessage outcome_of(const Delivery& d) {
+    return {std::to_string(d.id), d.destination, d.message_id, d.case_number, d.type, d.content_type, {}};
+}
+
 constexpr std::size_t kMaxTake = 64;                  // deliveries taken for one destination per pass
 constexpr auto kIdleWait = std::chrono::milliseconds(500);  // look again at least this often
 constexpr auto kExpiryEvery = std::chrono::seconds(1);
@@ -99,9 +104,7 @@ void Dispatcher::send_handed_out() {
         if (!adapter) {
             // Unreachable since its accept (the tables were reloaded): back to
             // the outbox as a failed attempt, like any delivery that cannot go.
-            OutboundMessage meta{std::to_string(d.id), d.destination, d.message_id, d.case_number, d.type,
-                                 d.content_type, {}};
-            on_result(meta, d.source, d.id, d.accepted,
+            on_result(outcome_of(d), d.source, d.id, d.accepted,
                       DeliveryResult{DeliveryResult::Kind::retry,
                                      make_problem("delivery.no_adapter", "no adapter reaches " + d.destination)});
             continue;
@@ -124,8 +127,7 @@ void Dispatcher::send_handed_out() {
 }
 
 void Dispatcher::send(Adapter* adapter, Delivery d) {
-    // What the outcome is recorded with: everything but the body.
-    OutboundMessage meta{std::to_string(d.id), d.destination, d.message_id, d.case_number, d.type, d.content_type, {}};
+    OutboundMessage meta = outcome_of(d);
     OutboundMessage m = meta;
     m.bytes = std::move(d.body);
     auto id = d.id;
