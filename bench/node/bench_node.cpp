@@ -2,6 +2,8 @@
 // XML, 1 KiB and 64 KiB, side by side with a bare Proton relay (receive and
 // forward, no journal, no routing) in the same run. The node is a real
 // govbusd process with its own journal; sender and receiver are endpoints.
+// A second relay keeps each message in SQLite before forwarding it (the
+// durable relay): what durability alone costs, beside the node.
 //
 //   bench_node [--messages N] [--window W] [--out FILE] [--only SCENARIO] [--node-only]
 //
@@ -167,7 +169,8 @@ int main(int argc, char** argv) {
 
     codec::Codec codec;
     fs::path dir = fs::temp_directory_path() / ("govbus-bench-node-" + std::to_string(::getpid()));
-    int node_port = tools::free_port(), bare_port = tools::free_port(), relay_port = tools::free_port();
+    int node_port = tools::free_port(), bare_port = tools::free_port(), relay_port = tools::free_port(),
+        durable_port = tools::free_port();
     std::string config = write_node(dir / "logged", node_port, window);
     std::string bare_config = write_node(dir / "unlogged", bare_port, window);
     tools::ChildProcess node({sibling("govbusd"), "--config", config}, (dir / "node.log").string());
@@ -180,12 +183,15 @@ int main(int argc, char** argv) {
         return 1;
     }
     bench::BareRelay relay(relay_port, static_cast<int>(window));
+    bench::BareRelay durable(durable_port, static_cast<int>(window), (dir / "relay-store.db").string());
     tools::wait_for_port(relay_port, std::chrono::seconds(5));
+    tools::wait_for_port(durable_port, std::chrono::seconds(5));
 
     std::ostringstream table;
-    table << "| encoding | payload | relay msg/s | node msg/s | node/relay | node without log msg/s | log on/off | relay "
-             "p50/p99 ms | node p50/p99 ms | node CPU µs/msg | driver CPU µs/msg, relay run / node run |\n"
-          << "|---|---|---|---|---|---|---|---|---|---|---|\n";
+    table << "| encoding | payload | relay msg/s | node msg/s | node/relay | node without log msg/s | log on/off | "
+             "durable relay msg/s | durable/relay | relay p50/p99 ms | node p50/p99 ms | node CPU µs/msg | driver CPU "
+             "µs/msg, relay run / node run |\n"
+          << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     int seq = 1;
     for (std::string ct : {"application/json", "application/xml"}) {
         for (std::size_t padding : {std::size_t(0), std::size_t(63 * 1024)}) {
@@ -202,7 +208,7 @@ int main(int argc, char** argv) {
                 messages.emplace_back(e.id, tools::encode(codec, e));
             }
             std::size_t size = messages.front().second.size();
-            Figures relay_f, unlogged_f;
+            Figures relay_f, unlogged_f, durable_f;
             // CPU per message of this process (the sender, the receiver and,
             // in the relay's run, the relay) and of the node.
             auto per_message_us = [&](double before, double after) {
@@ -218,14 +224,17 @@ int main(int argc, char** argv) {
             Figures node_f = drive("amqp://127.0.0.1:" + std::to_string(node_port), messages, ct, window);
             const double node_cpu_us = per_message_us(cpu_before, cpu_seconds(node.pid()));
             const double driver_cpu_us = per_message_us(own_before, cpu_seconds(::getpid()));
-            if (!node_only)
+            if (!node_only) {
                 unlogged_f = drive("amqp://127.0.0.1:" + std::to_string(bare_port), messages, ct, window);
+                durable_f = drive("amqp://127.0.0.1:" + std::to_string(durable_port), messages, ct, window);
+            }
+            auto ratio = [](const Figures& a, const Figures& b) { return b.per_second > 0 ? a.per_second / b.per_second : 0; };
             table << std::fixed << std::setprecision(0) << "| " << (ct == "application/xml" ? "XML" : "JSON") << " | "
                   << (size < 4096 ? std::to_string(size) + " B" : std::to_string(size / 1024) + " KiB") << " | "
                   << relay_f.per_second << " | " << node_f.per_second << " | " << std::setprecision(2)
-                  << (relay_f.per_second > 0 ? node_f.per_second / relay_f.per_second : 0) << " | "
-                  << std::setprecision(0) << unlogged_f.per_second << " | " << std::setprecision(2)
-                  << (unlogged_f.per_second > 0 ? node_f.per_second / unlogged_f.per_second : 0) << " | "
+                  << ratio(node_f, relay_f) << " | " << std::setprecision(0) << unlogged_f.per_second << " | "
+                  << std::setprecision(2) << ratio(node_f, unlogged_f) << " | " << std::setprecision(0)
+                  << durable_f.per_second << " | " << std::setprecision(2) << ratio(durable_f, relay_f) << " | "
                   << std::setprecision(1) << relay_f.p50_ms << " / " << relay_f.p99_ms << " | " << node_f.p50_ms
                   << " / " << node_f.p99_ms << " | " << std::setprecision(0) << node_cpu_us << " | "
                   << relay_run_cpu_us << " / " << driver_cpu_us << " |\n";
