@@ -23,6 +23,9 @@ Status configure(sqlite::Database& db, const JournalOptions& options) {
     }
     // Keep the WAL from staying large after a burst once it is checkpointed.
     db.exec("PRAGMA journal_size_limit=67108864");
+    // Bodies carry personal data: a removed one is overwritten, not left in
+    // free pages (Debian builds SQLite with this on; other builds may not).
+    db.exec("PRAGMA secure_delete=ON");
     if (auto p = db.take_error()) return *p;
     return ok_status();
 }

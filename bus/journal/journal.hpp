@@ -117,9 +117,10 @@ public:
     // --- retention ---
 
     // Removes messages accepted before `older_than` that have no delivery left
-    // (all delivered or dropped); how many. Their ids are then forgotten by
-    // de-duplication, so keep them longer than any sender retries.
-    Result<std::int64_t> prune_delivered(TimePoint older_than);
+    // (all delivered or dropped), oldest first and at most `limit` of them
+    // (0: all); how many. Their ids are then forgotten by de-duplication, so
+    // keep them longer than any sender retries. JournalPruner calls it.
+    Result<std::int64_t> prune_delivered(TimePoint older_than, std::int64_t limit = 0);
 
     // --- case paths (return-up) ---
 

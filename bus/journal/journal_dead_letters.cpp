@@ -100,13 +100,17 @@ Status Journal::drop(std::int64_t id) {
     return ok_status();
 }
 
-Result<std::int64_t> Journal::prune_delivered(TimePoint older_than) {
+Result<std::int64_t> Journal::prune_delivered(TimePoint older_than, std::int64_t limit) {
     std::lock_guard lock(write_mutex_);
+    // Not fsynced: a prune lost to a power cut is done again by the next one.
     sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
+    // Oldest first through messages_accepted; LIMIT -1 is no limit.
     auto n = writer_
-                 ->cached("DELETE FROM messages WHERE accepted_ms < ?1 AND NOT EXISTS "
-                          "(SELECT 1 FROM deliveries d WHERE d.message_seq = messages.seq)")
+                 ->cached("DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE accepted_ms < ?1 AND "
+                          "NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_seq = messages.seq) "
+                          "ORDER BY accepted_ms LIMIT ?2)")
                  ->bind(1, to_unix_ms(older_than))
+                 .bind(2, limit > 0 ? limit : std::int64_t{-1})
                  .run();
     if (auto st = tx.commit(); !st) return st.problems();
     return n;

@@ -3,6 +3,7 @@
 #include "bus/codec/codec.hpp"
 #include "bus/core/log.hpp"
 #include "bus/journal/journal.hpp"
+#include "bus/journal/journal_pruner.hpp"
 #include "bus/node/dispatcher.hpp"
 #include "bus/node/endpoint_registry.hpp"
 #include "bus/node/intake.hpp"
@@ -79,6 +80,7 @@ private:
     router::Topology topology_;
     std::unique_ptr<codec::Codec> codec_;
     std::unique_ptr<Journal> journal_;
+    std::unique_ptr<JournalPruner> pruner_;
     std::mutex snapshot_mutex_;
     Snapshot current_;
     std::map<std::string, std::unique_ptr<Adapter>> adapters_;  // by adapter name
@@ -122,6 +124,9 @@ Status Node::Impl::start() {
     auto journal = Journal::open(config_.data_dir + "/journal.db", jo);
     if (!journal) return journal.problems();
     journal_ = std::move(journal.value());
+    JournalPruner::Options po;
+    po.keep = std::chrono::seconds(config_.keep_delivered_seconds);
+    pruner_ = std::make_unique<JournalPruner>(*journal_, po);
 
     workers_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(config_.workers));
     dispatcher_ = std::make_unique<Dispatcher>(
@@ -182,6 +187,7 @@ void Node::Impl::stop() {
     query_timer_.reset();
     if (dispatcher_) dispatcher_->stop();
     dispatcher_.reset();
+    pruner_.reset();
     // The journal's last group commit calls back into adapters (the sender's
     // verdict), so they go after it.
     journal_.reset();

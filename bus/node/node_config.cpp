@@ -105,12 +105,15 @@ Result<NodeConfig> load_node_config(const std::string& file) {
 
     if (auto d = root["delivery"]; d.IsDefined()) {
         const std::string p = "/delivery";
-        if (r.expect_map(d, p, {"max_attempts", "backoff_initial_ms", "backoff_max_ms", "default_ttl_seconds"})) {
+        if (r.expect_map(d, p, {"max_attempts", "backoff_initial_ms", "backoff_max_ms", "default_ttl_seconds",
+                                "keep_delivered_seconds"})) {
             c.max_attempts = static_cast<int>(r.integer_or(d, "max_attempts", p, c.max_attempts, 1, 1000));
             c.backoff_initial_ms = r.integer_or(d, "backoff_initial_ms", p, c.backoff_initial_ms, 1, 3600000);
             c.backoff_max_ms = r.integer_or(d, "backoff_max_ms", p, c.backoff_max_ms, 1, 86400000);
             c.default_ttl_seconds =
                 r.integer_or(d, "default_ttl_seconds", p, c.default_ttl_seconds, 1, 365LL * 86400);
+            c.keep_delivered_seconds =
+                r.integer_or(d, "keep_delivered_seconds", p, c.keep_delivered_seconds, 1, 365LL * 86400);
         }
     }
     if (auto q = root["queries"]; q.IsDefined()) {
@@ -128,6 +131,17 @@ Result<NodeConfig> load_node_config(const std::string& file) {
                 r.integer_or(in, "replay_window_seconds", p, c.replay_window_seconds, 1, 30LL * 86400);
             c.workers = static_cast<int>(r.integer_or(in, "workers", p, c.workers, 1, 64));
         }
+    }
+    // A message from an endpoint is accepted while its created time lies within
+    // the replay window of now, so an id must be remembered for twice that.
+    if (c.keep_delivered_seconds < 2 * c.replay_window_seconds) {
+        const auto d = root["delivery"];
+        r.error(d.IsDefined() && d["keep_delivered_seconds"].IsDefined() ? d["keep_delivered_seconds"] : root,
+                "/delivery/keep_delivered_seconds",
+                "keeps delivered messages " + std::to_string(c.keep_delivered_seconds) +
+                    " s, less than twice intake.replay_window_seconds (" + std::to_string(c.replay_window_seconds) +
+                    " s): a replay inside the window could be delivered again; make it at least " +
+                    std::to_string(2 * c.replay_window_seconds));
     }
     if (auto a = root["audit"]; a.IsDefined()) {
         const std::string p = "/audit";

@@ -43,6 +43,10 @@ struct NodeConfig {
     std::int64_t backoff_initial_ms = 1000;
     std::int64_t backoff_max_ms = 60000;
     std::int64_t default_ttl_seconds = 7 * 24 * 3600;
+    // How long a message whose deliveries are all done stays in the journal
+    // for de-duplication before JournalPruner removes it; at least twice the
+    // replay window.
+    std::int64_t keep_delivered_seconds = 7 * 24 * 3600;
 
     // intake
     std::int64_t max_message_bytes = 10 * 1024 * 1024;

@@ -73,15 +73,18 @@ def case_number(sequence, region="510000"):
 class Topology:
     """Four nodes in a temporary directory. Use as a context manager."""
 
-    def __init__(self, extra_config=None, routes=None, node_config=None, endpoints=None, secure=False, adapters=None):
+    def __init__(self, extra_config=None, routes=None, node_config=None, endpoints=None, secure=False, adapters=None,
+                 delivery=None):
         """routes: {node id: route table file} to use instead of routes/<table>;
         extra_config: {key: YAML value} added to every node's configuration;
         node_config: {node id: {key: YAML value}} added to one node's;
         endpoints: {node id: endpoint registry file} instead of etc/<registry>;
         secure: a deployment PKI made with `govbus pki`, AMQP over TLS with
         client certificates between nodes and endpoints, and every message's
-        signature verified (docs/security.md)."""
+        signature verified (docs/security.md);
+        delivery: {key: value} added to every node's delivery block."""
         self.secure = secure
+        self.delivery = dict({"backoff_initial_ms": 100, "backoff_max_ms": 1000}, **(delivery or {}))
         self.adapters = adapters or {}  # {node id: YAML lines of extra adapter blocks under adapters:}
         self.node_extra = node_config or {}
         self.endpoints = endpoints or {}
@@ -173,7 +176,7 @@ class Topology:
         if self.secure:
             lines.append("security: { trust: [%s], crl: [%s] }" % (
                 ", ".join(self.trust_files()), ", ".join(self.crl_files())))
-        lines.append("delivery: { backoff_initial_ms: 100, backoff_max_ms: 1000 }")
+        lines.append("delivery: { %s }" % ", ".join("%s: %s" % kv for kv in self.delivery.items()))
         lines.append("log_level: %s" % os.environ.get("GOVBUS_TEST_LOG_LEVEL", "info"))
         for k, v in list(self.extra.items()) + list(self.node_extra.get(node, {}).items()):
             lines.append("%s: %s" % (k, v))

@@ -1,0 +1,126 @@
+// Removing delivered messages: prune_delivered's chunks and JournalPruner's
+// thread, on a real journal file.
+#define BOOST_TEST_MODULE journal_pruner
+#include "bus/journal/journal_pruner.hpp"
+#include "tests/bus/journal/journal_fixture.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+using namespace govbus;
+using namespace govbus::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+TimePoint soon() { return std::chrono::system_clock::now() + 1s; }
+
+// Accepts `ids` for endpoint:a and records each delivered.
+void deliver_all(Journal& j, const std::vector<std::string>& ids) {
+    for (const auto& id : ids) BOOST_REQUIRE(j.accept(make_accept(id, "", {"endpoint:a"})).ok());
+    auto taken = *j.take_ready("endpoint:a", soon(), 100);
+    BOOST_REQUIRE_EQUAL(taken.size(), ids.size());
+    for (const auto& d : taken) BOOST_REQUIRE(j.delivered(d.id).ok());
+}
+
+template <class Pred>
+bool eventually(Pred pred, std::chrono::milliseconds within = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(10ms);
+    }
+    return pred();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(prune_takes_at_most_its_limit_oldest_first) {
+    TempDir dir;
+    auto j = open_journal(dir.file("journal.db"));
+    deliver_all(*j, {"m-1", "m-2", "m-3", "m-4", "m-5"});
+    const auto later = std::chrono::system_clock::now() + 1h;
+    BOOST_TEST(*j->prune_delivered(later, 2) == 2);
+    BOOST_TEST(*j->prune_delivered(later, 2) == 2);
+    BOOST_TEST(*j->prune_delivered(later, 2) == 1);
+    BOOST_TEST(*j->prune_delivered(later, 2) == 0);
+    for (auto id : {"m-1", "m-2", "m-3", "m-4", "m-5"}) BOOST_TEST(!*j->contains(id));
+}
+
+BOOST_AUTO_TEST_CASE(the_pruner_removes_delivered_messages_and_keeps_the_rest) {
+    TempDir dir;
+    auto j = open_journal(dir.file("journal.db"));
+    deliver_all(*j, {"done-1", "done-2", "done-3"});
+    BOOST_REQUIRE(j->accept(make_accept("waiting", "", {"endpoint:b"})).ok());
+    BOOST_REQUIRE(j->accept(make_accept("dead", "", {"endpoint:c"})).ok());
+    auto dead = *j->take_ready("endpoint:c", soon(), 10);
+    BOOST_REQUIRE_EQUAL(dead.size(), 1u);
+    BOOST_REQUIRE(j->rejected(dead[0].id, make_problem("acl.denied", "not allowed"), soon()).ok());
+    // Two deliveries, one done: the message stays for the other.
+    BOOST_REQUIRE(j->accept(make_accept("half", "", {"endpoint:a", "endpoint:d"})).ok());
+    auto half = *j->take_ready("endpoint:a", soon(), 10);
+    BOOST_REQUIRE_EQUAL(half.size(), 1u);
+    BOOST_REQUIRE(j->delivered(half[0].id).ok());
+    std::this_thread::sleep_for(5ms);  // accepted_ms is in milliseconds: all of them before the first pass
+
+    JournalPruner::Options o;
+    o.keep = 0ms;
+    o.chunk = 2;  // three delivered messages: two chunks in one pass
+    JournalPruner pruner(*j, o);
+    BOOST_TEST(eventually([&] { return pruner.removed() == 3; }));
+    BOOST_TEST(pruner.passes() >= 1);
+    for (auto id : {"done-1", "done-2", "done-3"}) BOOST_TEST(!*j->contains(id));
+    BOOST_TEST(*j->contains("waiting"));
+    BOOST_TEST(*j->contains("dead"));
+    BOOST_TEST(*j->contains("half"));
+    BOOST_TEST(j->take_ready("endpoint:b", soon(), 10)->size() == 1u);
+    BOOST_TEST(j->dead_letter(dead[0].id)->has_value());
+}
+
+BOOST_AUTO_TEST_CASE(the_pruner_keeps_delivered_messages_for_keep_and_their_ids_deduplicate) {
+    TempDir dir;
+    auto j = open_journal(dir.file("journal.db"));
+    deliver_all(*j, {"recent"});
+    JournalPruner::Options o;
+    o.keep = 1h;
+    {
+        JournalPruner pruner(*j, o);
+        BOOST_TEST(eventually([&] { return pruner.passes() >= 1; }));
+        BOOST_TEST(pruner.removed() == 0);
+    }  // stops at once, an hour before its next pass
+    BOOST_TEST(*j->contains("recent"));
+    auto again = j->accept(make_accept("recent", "", {"endpoint:a"}));
+    BOOST_REQUIRE(again.ok());
+    BOOST_TEST((*again == AcceptOutcome::duplicate));
+    BOOST_TEST(j->take_ready("endpoint:a", soon(), 10)->empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_pass_runs_every_quarter_of_keep_within_a_second_and_an_hour) {
+    BOOST_TEST(JournalPruner::interval(0ms).count() == 1000);
+    BOOST_TEST(JournalPruner::interval(8s).count() == 2000);
+    BOOST_TEST(JournalPruner::interval(std::chrono::hours(24 * 7)).count() == 3600 * 1000);
+}
+
+BOOST_AUTO_TEST_CASE(a_removed_body_is_overwritten_in_the_file) {
+    TempDir dir;
+    const std::string marker = "citizen-110101199003074514-marker";
+    {
+        auto j = open_journal(dir.file("journal.db"));
+        Accept a = make_accept("personal", "", {"endpoint:a"});
+        a.body = "<Envelope>" + marker + "</Envelope>";
+        BOOST_REQUIRE(j->accept(a).ok());
+        auto taken = *j->take_ready("endpoint:a", soon(), 10);
+        BOOST_REQUIRE_EQUAL(taken.size(), 1u);
+        BOOST_REQUIRE(j->delivered(taken[0].id).ok());
+        BOOST_REQUIRE(*j->prune_delivered(std::chrono::system_clock::now() + 1h) == 1);
+    }  // closing checkpoints the WAL into journal.db and removes it
+    BOOST_REQUIRE(!std::filesystem::exists(dir.file("journal.db-wal")));
+    std::ifstream in(dir.file("journal.db"), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    BOOST_REQUIRE(!bytes.empty());
+    BOOST_TEST(bytes.find(marker) == std::string::npos);
+}

@@ -1,0 +1,72 @@
+"""The journal is a store-and-forward, not an archive: once a message's
+deliveries are done it stays delivery.keep_delivered_seconds for
+de-duplication and then leaves every node's journal.db, body and all. A copy
+sent after that is refused by the replay window, which keep_delivered_seconds
+must cover twice (docs/operator.md, "What the journal keeps")."""
+
+import sqlite3
+import subprocess
+import unittest
+
+from proton.utils import SendException
+
+from govbus_harness import GOVBUSD, Endpoint, Topology, case_apply, wait_until
+
+
+def held(journal, message_id):
+    """Rows of the message in a node's journal (read beside the running node)."""
+    db = sqlite3.connect("file:%s?mode=ro" % journal, uri=True, timeout=10)
+    try:
+        return db.execute("SELECT count(*) FROM messages WHERE id = ?", (message_id,)).fetchone()[0]
+    finally:
+        db.close()
+
+
+class JournalRetention(unittest.TestCase):
+    def test_a_delivered_case_leaves_the_journals_and_a_late_copy_is_refused(self):
+        with Topology(delivery={"keep_delivered_seconds": 6},
+                      extra_config={"intake": "{ replay_window_seconds: 3 }"}) as topo:
+            topo.start_all()
+            portal = Endpoint(topo.url("province-510000"), "sc.portal")
+            dept = Endpoint(topo.url("city-510100"), "cd.market")
+            try:
+                apply = case_apply(901)
+                message_id = apply["header"]["id"]
+                portal.send(apply)
+                got, _ = dept.receive()
+                self.assertEqual(got["header"]["id"], message_id)
+                # Waiting on the connection sends the acceptance (and nothing else comes).
+                with self.assertRaises(Exception):
+                    dept.receive(timeout=2)
+                # Delivered, and still held for de-duplication.
+                self.assertEqual(held(topo.journal("province-510000"), message_id), 1)
+                self.assertEqual(held(topo.journal("city-510100"), message_id), 1)
+
+                wait_until(lambda: held(topo.journal("province-510000"), message_id) == 0 and
+                           held(topo.journal("city-510100"), message_id) == 0, 30,
+                           "the delivered case to leave both journals")
+                for node in ("province-510000", "city-510100"):
+                    self.assertIn("journal: removed", topo.log(node))
+
+                # Its id is forgotten; its created time is outside the window now.
+                with self.assertRaises(SendException):
+                    portal.send(apply)
+                with self.assertRaises(Exception):
+                    dept.receive(timeout=3)
+                self.assertIn("replay.window", topo.log("province-510000"))
+            finally:
+                portal.close()
+                dept.close()
+
+    def test_a_keep_shorter_than_twice_the_replay_window_is_refused_at_start(self):
+        with Topology(delivery={"keep_delivered_seconds": 100}) as topo:  # replay window: 600 s
+            p = subprocess.run([GOVBUSD, "--config", topo.config("province-510000"), "--check"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            out = p.stdout + p.stderr
+            self.assertIn("/delivery/keep_delivered_seconds", out)
+            self.assertIn("at least 1200", out)
+
+
+if __name__ == "__main__":
+    unittest.main()
