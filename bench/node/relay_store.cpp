@@ -18,6 +18,10 @@ RelayStore::RelayStore(const std::string& path, Stored stored) : stored_(std::mo
         throw std::runtime_error("relay store " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=FULL");
+    // The least: a deleted message's pages go to the free list as they are.
+    // (The journal overwrites them; it deletes long after delivery, though,
+    // off the message's path.)
+    exec("PRAGMA secure_delete=FAST");
     exec("CREATE TABLE IF NOT EXISTS messages(number INTEGER PRIMARY KEY, bytes BLOB NOT NULL)");
     insert_ = prepare("INSERT INTO messages(number, bytes) VALUES(?, ?)");
     delete_ = prepare("DELETE FROM messages WHERE number = ?");
