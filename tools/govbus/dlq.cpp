@@ -6,8 +6,10 @@
 #include "bus/node/node_config.hpp"
 #include "tools/govbus/command.hpp"
 
+#include <charconv>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 
 namespace govbus::cli {
 
@@ -63,6 +65,18 @@ std::unique_ptr<Journal> open(const std::string& path) {
 
 std::string time_text(TimePoint t) { return format_rfc3339(t); }
 
+// A dead letter's id as `govbus dlq list` prints it; nullopt (with the reason
+// on stderr) for anything else.
+std::optional<std::int64_t> dead_letter_id(const std::string& text) {
+    std::int64_t id = 0;
+    const char* end = text.data() + text.size();
+    auto [p, ec] = std::from_chars(text.data(), end, id);
+    if (ec == std::errc() && p == end && id > 0) return id;
+    std::cerr << "govbus dlq: ID must be a dead letter's number as 'govbus dlq list' shows it, not '" << text
+              << "'\n";
+    return std::nullopt;
+}
+
 int run_list(const std::vector<std::string>& argv) {
     Args a;
     if (!parse(argv, a)) return std::cerr << kUsage, 2;
@@ -89,7 +103,9 @@ int run_show(const std::vector<std::string>& argv) {
     if (!parse(argv, a) || a.rest.size() != 1) return std::cerr << kUsage, 2;
     auto j = open(a.journal);
     if (!j) return 1;
-    auto d = j->dead_letter(std::stoll(a.rest[0]));
+    auto id = dead_letter_id(a.rest[0]);
+    if (!id) return 2;
+    auto d = j->dead_letter(*id);
     if (!d) return std::cerr << "govbus dlq: " << d.problem().to_string() << "\n", 1;
     if (!d->has_value()) return std::cerr << "govbus dlq: no dead letter with id " << a.rest[0] << "\n", 1;
     const DeadLetter& x = **d;
@@ -104,7 +120,10 @@ int run_show(const std::vector<std::string>& argv) {
 
 int run_replay(const std::vector<std::string>& argv) {
     Args a;
-    if (!parse(argv, a) || (a.rest.size() != 1 && !a.all)) return std::cerr << kUsage, 2;
+    if (!parse(argv, a) || (a.rest.size() != 1 && !a.all) || (a.all && !a.rest.empty()))
+        return std::cerr << kUsage, 2;
+    std::optional<std::int64_t> one;
+    if (!a.all && !(one = dead_letter_id(a.rest[0]))) return 2;
     auto j = open(a.journal);
     if (!j) return 1;
     std::vector<std::int64_t> ids;
@@ -113,7 +132,7 @@ int run_replay(const std::vector<std::string>& argv) {
         if (!list) return std::cerr << "govbus dlq: " << list.problem().to_string() << "\n", 1;
         for (const auto& d : *list) ids.push_back(d.id);
     } else {
-        ids.push_back(std::stoll(a.rest[0]));
+        ids.push_back(*one);
     }
     int failures = 0;
     for (auto id : ids) {
@@ -130,9 +149,11 @@ int run_replay(const std::vector<std::string>& argv) {
 int run_drop(const std::vector<std::string>& argv) {
     Args a;
     if (!parse(argv, a) || a.rest.size() != 1) return std::cerr << kUsage, 2;
+    auto id = dead_letter_id(a.rest[0]);
+    if (!id) return 2;
     auto j = open(a.journal);
     if (!j) return 1;
-    auto s = j->drop(std::stoll(a.rest[0]));
+    auto s = j->drop(*id);
     if (!s) return std::cerr << "govbus dlq: " << s.problem().to_string() << "\n", 1;
     std::cout << "dropped dead letter " << a.rest[0] << "\n";
     return 0;

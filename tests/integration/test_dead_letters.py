@@ -1,0 +1,127 @@
+"""Dead letters, end to end: a department refuses a case outright (AMQP
+rejected), the city node keeps it as a dead letter, and an operator lists,
+shows, replays and drops dead letters with `govbus dlq` beside the running
+node (docs/operator.md, "Dead letters")."""
+
+import re
+import unittest
+
+from proton import Timeout
+
+from govbus_harness import Endpoint, Topology, case_apply, govbus, wait_until
+
+CITY = "city-510100"
+
+
+def refuse_next(dept, message_id):
+    """Receives the next message at `dept`, checks it is `message_id` and rejects it."""
+    m = dept.receiver.receive(timeout=20)
+    body = m.body if isinstance(m.body, (bytes, bytearray)) else str(m.body).encode()
+    if message_id.encode() not in body:
+        raise AssertionError("expected message %s, got %r" % (message_id, body[:200]))
+    dept.receiver.reject()
+
+
+def nothing_more(dept, seconds=2):
+    """Waits on the connection (which sends our dispositions) and checks nothing arrives."""
+    try:
+        m = dept.receiver.receive(timeout=seconds)
+    except Timeout:
+        return True
+    raise AssertionError("unexpected message: %r" % (m.body,))
+
+
+class DeadLetters(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.topo = Topology().__enter__()
+        cls.topo.start_all()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.topo.__exit__(None, None, None)
+
+    def dlq(self, *args):
+        return govbus("dlq", args[0], "--config", self.topo.config(CITY), *args[1:])
+
+    def dead_letter_id(self, message_id):
+        """The id `govbus dlq list` gives the dead letter of `message_id`, once it is there."""
+        found = {}
+
+        def listed():
+            status, out = self.dlq("list")
+            self.assertEqual(status, 0, out)
+            for line in out.splitlines():
+                if message_id in line:
+                    found["line"] = line
+                    return True
+            return False
+        wait_until(listed, 20, "message %s among the dead letters" % message_id)
+        self.assertIn("endpoint:cd.market", found["line"])
+        return re.match(r"\s*(\d+)\s", found["line"]).group(1)
+
+    def test_a_refused_case_is_listed_shown_and_replayed_to_its_department(self):
+        portal = Endpoint(self.topo.url("province-510000"), "sc.portal")
+        dept = Endpoint(self.topo.url(CITY), "cd.market")
+        try:
+            apply = case_apply(951)
+            message_id = apply["header"]["id"]
+            portal.send(apply)
+            refuse_next(dept, message_id)
+            nothing_more(dept)
+            dl = self.dead_letter_id(message_id)
+
+            status, out = self.dlq("show", dl)
+            self.assertEqual(status, 0, out)
+            self.assertIn("message:      " + message_id, out)
+            self.assertIn("case:         " + apply["header"]["caseNumber"], out)
+            self.assertIn("destination:  endpoint:cd.market", out)
+            self.assertIn("attempts:     1", out)
+
+            status, out = self.dlq("replay", dl)
+            self.assertEqual(status, 0, out)
+            self.assertIn("1 dead letter(s) back in the outbox", out)
+            again, _ = dept.receive(timeout=20)
+            self.assertEqual(again["header"]["id"], message_id)
+            nothing_more(dept)
+            status, out = self.dlq("list")
+            self.assertEqual(status, 0, out)
+            self.assertNotIn(message_id, out)
+        finally:
+            portal.close()
+            dept.close()
+
+    def test_a_dropped_dead_letter_is_gone_and_not_delivered(self):
+        portal = Endpoint(self.topo.url("province-510000"), "sc.portal")
+        dept = Endpoint(self.topo.url(CITY), "cd.market")
+        try:
+            apply = case_apply(952)
+            message_id = apply["header"]["id"]
+            portal.send(apply)
+            refuse_next(dept, message_id)
+            nothing_more(dept)
+            dl = self.dead_letter_id(message_id)
+
+            status, out = self.dlq("drop", dl)
+            self.assertEqual(status, 0, out)
+            self.assertIn("dropped dead letter " + dl, out)
+            status, out = self.dlq("list")
+            self.assertNotIn(message_id, out)
+            status, out = self.dlq("show", dl)
+            self.assertEqual(status, 1, out)
+            status, out = self.dlq("replay", dl)
+            self.assertEqual(status, 1, out)
+            nothing_more(dept, 3)
+        finally:
+            portal.close()
+            dept.close()
+
+    def test_an_id_that_is_not_a_number_is_refused_with_the_reason(self):
+        for command in ("show", "replay", "drop"):
+            status, out = self.dlq(command, "12abc")
+            self.assertEqual(status, 2, out)
+            self.assertIn("not '12abc'", out)
+
+
+if __name__ == "__main__":
+    unittest.main()
