@@ -3,6 +3,7 @@
 #include "audit/checkpoint.hpp"
 #include "audit/log_schema.hpp"
 #include "audit/personal_data_scrubber.hpp"
+#include "bus/core/wal_checkpointer.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -39,6 +40,7 @@ struct ExchangeLog::Impl {
     Options options;
     HashAlgorithm algorithm = HashAlgorithm::sha256;
     Database db;
+    std::unique_ptr<WalCheckpointer> checkpointer;  // after db: stops before db closes
     NodeSigner signer;
     // Records wait in `pending` until the end of their batch, then go in
     // kInsertRows to a statement: each statement execution opens a cursor on
@@ -119,6 +121,9 @@ Result<std::unique_ptr<ExchangeLog>> ExchangeLog::open(const std::string& path, 
     d.exec(std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
            (impl->options.power_loss_safe ? "FULL;" : "NORMAL;"));
     create_schema(d, true);
+    auto checkpointer = WalCheckpointer::start(d.get(), path);
+    if (!checkpointer) return checkpointer.problems();
+    impl->checkpointer = std::move(*checkpointer);
     auto node = d.meta("node_id");
     if (node && *node != impl->options.node_id)
         return make_problem("audit.node_mismatch", "the exchange log '" + path + "' belongs to node '" + *node +

@@ -44,7 +44,13 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, JournalO
     (*reader)->exec("PRAGMA query_only=1");
     if (auto p = (*reader)->take_error()) return *p;
 
+    sqlite3* writer_handle = (*writer)->handle();
     auto journal = std::make_unique<Journal>(std::move(*writer), std::move(*reader), options);
+    if (options.checkpoint_in_background) {
+        auto cp = WalCheckpointer::start(writer_handle, path);
+        if (!cp) return cp.problems();
+        journal->checkpointer_ = std::move(*cp);
+    }
     if (options.recover_in_flight) {
         if (auto st = journal->reset_in_flight(); !st) return st.problems();
     }

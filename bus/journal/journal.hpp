@@ -3,6 +3,7 @@
 // retries with backoff, dead letters, de-duplication and case paths live here.
 #pragma once
 
+#include "bus/core/wal_checkpointer.hpp"
 #include "bus/journal/backoff.hpp"
 #include "bus/journal/journal_types.hpp"
 #include "bus/journal/sqlite.hpp"
@@ -155,6 +156,7 @@ private:
     std::atomic<std::uint64_t> accepted_{0};
     std::atomic<std::uint64_t> duplicates_{0};
     std::atomic<std::uint64_t> failed_{0};
+    std::unique_ptr<WalCheckpointer> checkpointer_;  // null for a journal opened without one
     std::unique_ptr<GroupCommitter> committer_;  // last: its thread uses the members above
 };
 

@@ -135,6 +135,10 @@ struct JournalOptions {
     // node that owns the journal does this; tools that open it beside a
     // running node (govbus dlq) must not take the node's deliveries from it.
     bool recover_in_flight = true;
+    // Checkpoint the WAL from a thread of its own (WalCheckpointer) rather
+    // than in the group commit. Tools that write a few rows beside a running
+    // node leave it to the node.
+    bool checkpoint_in_background = true;
 };
 
 }  // namespace govbus

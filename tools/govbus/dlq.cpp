@@ -55,6 +55,7 @@ bool parse(const std::vector<std::string>& args, Args& out) {
 std::unique_ptr<Journal> open(const std::string& path) {
     JournalOptions o;
     o.recover_in_flight = false;  // the node may be running: its in-flight deliveries are its own
+    o.checkpoint_in_background = false;
     auto j = Journal::open(path, o);
     if (!j) {
         std::cerr << "govbus dlq: " << j.problem().to_string() << "\n";
