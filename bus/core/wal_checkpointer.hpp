@@ -46,7 +46,7 @@ public:
     WalCheckpointer(const WalCheckpointer&) = delete;
     WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
-    // Checkpoints that copied at least one page, since start.
+    // Checkpoints run while the WAL held frames, since start.
     std::int64_t checkpoints() const;
 
 private:

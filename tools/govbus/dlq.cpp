@@ -102,10 +102,10 @@ int run_list(const std::vector<std::string>& argv) {
 int run_show(const std::vector<std::string>& argv) {
     Args a;
     if (!parse(argv, a) || a.rest.size() != 1) return std::cerr << kUsage, 2;
-    auto j = open(a.journal);
-    if (!j) return 1;
     auto id = dead_letter_id(a.rest[0]);
     if (!id) return 2;
+    auto j = open(a.journal);
+    if (!j) return 1;
     auto d = j->dead_letter(*id);
     if (!d) return std::cerr << "govbus dlq: " << d.problem().to_string() << "\n", 1;
     if (!d->has_value()) return std::cerr << "govbus dlq: no dead letter with id " << a.rest[0] << "\n", 1;
