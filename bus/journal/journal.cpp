@@ -110,11 +110,21 @@ Result<JournalStats> Journal::stats() {
     {
         std::lock_guard lock(read_mutex_);
         auto q = reader_->cached(
-            "SELECT destination, sum(state = 0), sum(state = 1), sum(state = 2) FROM deliveries "
-            "GROUP BY destination ORDER BY destination");
+            "SELECT d.destination, sum(d.state = 0), sum(d.state = 1), sum(d.state = 2), "
+            "min(CASE WHEN d.state < 2 THEN m.accepted_ms END) "
+            "FROM deliveries d JOIN messages m ON m.seq = d.message_seq "
+            "GROUP BY d.destination ORDER BY d.destination");
         while (q->step()) {
-            s.destinations.push_back(
-                DestinationStats{q->column_text(0), q->column_int(1), q->column_int(2), q->column_int(3)});
+            DestinationStats d{q->column_text(0), q->column_int(1), q->column_int(2), q->column_int(3), std::nullopt};
+            if (!q->column_is_null(4)) d.oldest_waiting = from_unix_ms(q->column_int(4));
+            s.destinations.push_back(std::move(d));
+        }
+        // count(*) reads the whole smallest index: fine for a status query,
+        // not for anything on the message path.
+        auto held = reader_->cached("SELECT count(*), min(accepted_ms) FROM messages");
+        if (held->step()) {
+            s.messages_held = held->column_int(0);
+            if (!held->column_is_null(1)) s.oldest_held = from_unix_ms(held->column_int(1));
         }
         if (auto p = reader_->take_error()) return *p;
     }

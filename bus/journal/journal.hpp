@@ -132,6 +132,8 @@ public:
 
     // --- monitoring ---
 
+    // Per destination what waits and what is dead, and how many messages the
+    // journal holds. Reads every message row: for operators, not the message path.
     Result<JournalStats> stats();
 
 private:

@@ -106,10 +106,13 @@ struct DestinationStats {
     std::int64_t pending = 0;  // waiting, due now or backing off
     std::int64_t in_flight = 0;
     std::int64_t dead_letters = 0;
+    std::optional<TimePoint> oldest_waiting;  // accept time of the oldest pending or in flight
 };
 
 struct JournalStats {
     std::vector<DestinationStats> destinations;  // sorted by destination
+    std::int64_t messages_held = 0;              // rows in messages: waiting, dead or kept for de-duplication
+    std::optional<TimePoint> oldest_held;        // accept time of the oldest of them
     // Counters since open():
     std::uint64_t commits = 0;     // accept transactions (group commits)
     std::uint64_t accepted = 0;    // AcceptOutcome::accepted

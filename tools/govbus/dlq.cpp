@@ -3,8 +3,8 @@
 // up on its next pass).
 #include "bus/core/clock.hpp"
 #include "bus/journal/journal.hpp"
-#include "bus/node/node_config.hpp"
 #include "tools/govbus/command.hpp"
+#include "tools/govbus/node_journal.hpp"
 
 #include <charconv>
 #include <iomanip>
@@ -28,41 +28,19 @@ struct Args {
 };
 
 bool parse(const std::vector<std::string>& args, Args& out) {
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const auto& a = args[i];
-        if ((a == "--journal" || a == "--config") && i + 1 < args.size()) {
-            if (a == "--journal") {
-                out.journal = args[++i];
-            } else {
-                auto c = load_node_config(args[++i]);
-                if (!c) {
-                    for (const auto& p : c.problems()) std::cerr << p.message << "\n";
-                    return false;
-                }
-                out.journal = c->data_dir + "/journal.db";
-            }
-        } else if (a == "--all") {
+    JournalArgs j;
+    if (!parse_journal_args(args, j)) return false;
+    out.journal = j.journal;
+    for (auto& a : j.rest) {
+        if (a == "--all")
             out.all = true;
-        } else if (a == "--help" || a == "-h") {
-            return false;
-        } else {
-            out.rest.push_back(a);
-        }
+        else
+            out.rest.push_back(std::move(a));
     }
-    return !out.journal.empty();
+    return true;
 }
 
-std::unique_ptr<Journal> open(const std::string& path) {
-    JournalOptions o;
-    o.recover_in_flight = false;  // the node may be running: its in-flight deliveries are its own
-    o.checkpoint_in_background = false;
-    auto j = Journal::open(path, o);
-    if (!j) {
-        std::cerr << "govbus dlq: " << j.problem().to_string() << "\n";
-        return nullptr;
-    }
-    return std::move(j.value());
-}
+std::unique_ptr<Journal> open(const std::string& path) { return open_node_journal("dlq", path); }
 
 std::string time_text(TimePoint t) { return format_rfc3339(t); }
 

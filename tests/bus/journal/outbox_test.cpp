@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <sstream>
+#include <thread>
 
 using namespace govbus;
 using namespace govbus::test;
@@ -427,4 +428,40 @@ BOOST_AUTO_TEST_CASE(handing_a_delivery_out_leaves_the_case_index_alone) {
         if (op == "OpenWrite" && p2 == std::to_string(case_root)) opens_case_index = true;
     }
     BOOST_TEST(!opens_case_index, program);
+}
+
+BOOST_AUTO_TEST_CASE(stats_count_what_waits_where_since_when_and_what_is_held) {
+    TempDir dir;
+    auto j = open_journal(dir.file("journal.db"));
+    const auto before = std::chrono::system_clock::now() - 1s;
+    j->accept(make_accept("first", "", {"endpoint:a"}));
+    std::this_thread::sleep_for(5ms);
+    j->accept(make_accept("second", "", {"endpoint:a", "endpoint:b"}));
+    j->accept(make_accept("dead", "", {"endpoint:c"}));
+    j->accept(make_accept("done", "", {"endpoint:d"}));
+    auto a = *j->take_ready("endpoint:a", soon(), 1);  // "first" in flight, "second" pending
+    BOOST_REQUIRE_EQUAL(a.size(), 1u);
+    auto c = *j->take_ready("endpoint:c", soon(), 1);
+    BOOST_REQUIRE(j->rejected(c[0].id, make_problem("acl.denied", "not allowed"), soon()).ok());
+    auto d = *j->take_ready("endpoint:d", soon(), 1);
+    BOOST_REQUIRE(j->delivered(d[0].id).ok());
+
+    auto s = j->stats();
+    BOOST_REQUIRE(s.ok());
+    BOOST_TEST(s->messages_held == 4);  // "done" is kept for de-duplication
+    BOOST_REQUIRE(s->oldest_held.has_value());
+    BOOST_TEST((*s->oldest_held >= before && *s->oldest_held <= std::chrono::system_clock::now()));
+    BOOST_REQUIRE_EQUAL(s->destinations.size(), 3u);  // a, b, c: nothing is left for d
+    const auto& da = s->destinations[0];
+    BOOST_TEST(da.destination == "endpoint:a");
+    BOOST_TEST(da.in_flight == 1);
+    BOOST_TEST(da.pending == 1);
+    BOOST_REQUIRE(da.oldest_waiting.has_value());
+    BOOST_TEST((*da.oldest_waiting == *s->oldest_held));  // "first", accepted before the others
+    const auto& db = s->destinations[1];
+    BOOST_TEST(db.pending == 1);
+    BOOST_TEST((db.oldest_waiting.has_value() && *db.oldest_waiting > *da.oldest_waiting));
+    const auto& dc = s->destinations[2];
+    BOOST_TEST(dc.dead_letters == 1);
+    BOOST_TEST(!dc.oldest_waiting.has_value());  // a dead letter waits for an operator, not for delivery
 }

@@ -1,8 +1,11 @@
-"""Dead letters, end to end: a department refuses a case outright (AMQP
-rejected), the city node keeps it as a dead letter, and an operator lists,
-shows, replays and drops dead letters with `govbus dlq` beside the running
-node (docs/operator.md, "Dead letters")."""
+"""The operator's journal commands beside a running node: a department
+refuses a case outright (AMQP rejected), the city node keeps it as a dead
+letter, and an operator lists, shows, replays and drops dead letters with
+`govbus dlq` (docs/operator.md, "Dead letters"); `govbus status` shows what
+waits for a department that is not connected, and that it is gone once the
+department takes it."""
 
+import json
 import re
 import unittest
 
@@ -31,7 +34,7 @@ def nothing_more(dept, seconds=2):
     raise AssertionError("unexpected message: %r" % (m.body,))
 
 
-class DeadLetters(unittest.TestCase):
+class OperatorTools(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.topo = Topology().__enter__()
@@ -115,6 +118,48 @@ class DeadLetters(unittest.TestCase):
         finally:
             portal.close()
             dept.close()
+
+    def status(self):
+        status, out = govbus("status", "--config", self.topo.config(CITY), "--format", "json")
+        self.assertEqual(status, 0, out)
+        report = json.loads(out)
+        return report, {d["destination"]: d for d in report["destinations"]}
+
+    def test_status_shows_what_waits_for_a_department_until_it_takes_it(self):
+        portal = Endpoint(self.topo.url("province-510000"), "sc.portal")
+        try:
+            apply = case_apply(953, department="civil")
+            portal.send(apply)
+
+            def waiting():
+                _, by = self.status()
+                d = by.get("endpoint:cd.civil")
+                return d is not None and d["pending"] + d["in_flight"] == 1
+            wait_until(waiting, 20, "the case for cd.civil to wait in the city's journal")
+            report, by = self.status()
+            self.assertIsNotNone(by["endpoint:cd.civil"]["oldest_waiting"])
+            self.assertGreaterEqual(report["messages_held"], 1)
+            self.assertGreater(report["bytes"], 0)
+            status, table = govbus("status", "--config", self.topo.config(CITY))
+            self.assertEqual(status, 0, table)
+            self.assertRegex(table, r"endpoint:cd\.civil\s+\d+\s+\d+\s+0  20\d\d-")
+
+            civil = Endpoint(self.topo.url(CITY), "cd.civil")
+            try:
+                got, _ = civil.receive(timeout=20)
+                self.assertEqual(got["header"]["id"], apply["header"]["id"])
+                nothing_more(civil)
+            finally:
+                civil.close()
+            wait_until(lambda: "endpoint:cd.civil" not in self.status()[1], 20,
+                       "cd.civil's delivery to leave the outbox")
+        finally:
+            portal.close()
+
+    def test_status_of_a_journal_that_does_not_exist_says_so(self):
+        status, out = govbus("status", "--journal", "/nonexistent-govbus-dir/journal.db")
+        self.assertEqual(status, 1, out)
+        self.assertIn("no journal at /nonexistent-govbus-dir/journal.db", out)
 
     def test_an_id_that_is_not_a_number_is_refused_with_the_reason(self):
         for command in ("show", "replay", "drop"):
