@@ -5,6 +5,7 @@ letter, and an operator lists, shows, replays and drops dead letters with
 waits for a department that is not connected, and that it is gone once the
 department takes it."""
 
+import contextlib
 import json
 import re
 import unittest
@@ -63,17 +64,24 @@ class OperatorTools(unittest.TestCase):
         self.assertIn("endpoint:cd.market", found["line"])
         return re.match(r"\s*(\d+)\s", found["line"]).group(1)
 
-    def test_a_refused_case_is_listed_shown_and_replayed_to_its_department(self):
+    @contextlib.contextmanager
+    def refused_case(self, seq):
+        """A case the department refused: (department endpoint, the case, its dead letter's id)."""
         portal = Endpoint(self.topo.url("province-510000"), "sc.portal")
         dept = Endpoint(self.topo.url(CITY), "cd.market")
         try:
-            apply = case_apply(951)
-            message_id = apply["header"]["id"]
+            apply = case_apply(seq)
             portal.send(apply)
-            refuse_next(dept, message_id)
+            refuse_next(dept, apply["header"]["id"])
             nothing_more(dept)
-            dl = self.dead_letter_id(message_id)
+            yield dept, apply, self.dead_letter_id(apply["header"]["id"])
+        finally:
+            portal.close()
+            dept.close()
 
+    def test_a_refused_case_is_listed_shown_and_replayed_to_its_department(self):
+        with self.refused_case(951) as (dept, apply, dl):
+            message_id = apply["header"]["id"]
             status, out = self.dlq("show", dl)
             self.assertEqual(status, 0, out)
             self.assertIn("message:      " + message_id, out)
@@ -90,34 +98,19 @@ class OperatorTools(unittest.TestCase):
             status, out = self.dlq("list")
             self.assertEqual(status, 0, out)
             self.assertNotIn(message_id, out)
-        finally:
-            portal.close()
-            dept.close()
 
     def test_a_dropped_dead_letter_is_gone_and_not_delivered(self):
-        portal = Endpoint(self.topo.url("province-510000"), "sc.portal")
-        dept = Endpoint(self.topo.url(CITY), "cd.market")
-        try:
-            apply = case_apply(952)
-            message_id = apply["header"]["id"]
-            portal.send(apply)
-            refuse_next(dept, message_id)
-            nothing_more(dept)
-            dl = self.dead_letter_id(message_id)
-
+        with self.refused_case(952) as (dept, apply, dl):
             status, out = self.dlq("drop", dl)
             self.assertEqual(status, 0, out)
             self.assertIn("dropped dead letter " + dl, out)
             status, out = self.dlq("list")
-            self.assertNotIn(message_id, out)
+            self.assertNotIn(apply["header"]["id"], out)
             status, out = self.dlq("show", dl)
             self.assertEqual(status, 1, out)
             status, out = self.dlq("replay", dl)
             self.assertEqual(status, 1, out)
             nothing_more(dept, 3)
-        finally:
-            portal.close()
-            dept.close()
 
     def status(self):
         status, out = govbus("status", "--config", self.topo.config(CITY), "--format", "json")
