@@ -153,6 +153,9 @@ class OperatorTools(unittest.TestCase):
         status, out = govbus("status", "--journal", "/nonexistent-govbus-dir/journal.db")
         self.assertEqual(status, 1, out)
         self.assertIn("no journal at /nonexistent-govbus-dir/journal.db", out)
+        status, out = govbus("status", "--config", self.topo.config(CITY), "--format", "xml")
+        self.assertEqual(status, 2, out)
+        self.assertIn("--format is table or json, not 'xml'", out)
 
     def test_an_id_that_is_not_a_number_is_refused_with_the_reason(self):
         for command in ("show", "replay", "drop"):

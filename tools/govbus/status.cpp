@@ -48,9 +48,12 @@ int run_status(const std::vector<std::string>& argv) {
     }
     std::string format = "table";
     for (std::size_t i = 0; i < a.rest.size(); ++i) {
-        if (a.rest[i] == "--format" && i + 1 < a.rest.size() &&
-            (a.rest[i + 1] == "table" || a.rest[i + 1] == "json")) {
+        if (a.rest[i] == "--format" && i + 1 < a.rest.size()) {
             format = a.rest[++i];
+            if (format != "table" && format != "json") {
+                std::cerr << "govbus status: --format is table or json, not '" << format << "'\n";
+                return 2;
+            }
         } else {
             std::cerr << "govbus status: unexpected argument '" << a.rest[i] << "'\n" << kUsage;
             return 2;
