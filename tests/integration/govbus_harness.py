@@ -191,9 +191,11 @@ class Topology:
         govbus_checked("pki", "crl", "--dir", self.pki)
         return [os.path.join(d, "crl.pem") for d in [self.pki] + getattr(self, "extra_cas", [])]
 
-    def start(self, node):
+    def start(self, node, *args):
+        """Starts `node`'s govbusd, with `args` after its --config."""
         with open(os.path.join(self.dir, node + ".log"), "ab") as log:
-            self.procs[node] = subprocess.Popen([GOVBUSD, "--config", self.config(node)], stdout=log, stderr=log)
+            self.procs[node] = subprocess.Popen([GOVBUSD, "--config", self.config(node), *args], stdout=log,
+                                                stderr=log)
         wait_until(lambda: port_open(self.ports[node]) or self.procs[node].poll() is not None, 20, node + " to listen")
         if self.procs[node].poll() is not None:
             raise AssertionError("%s exited at start:\n%s" % (node, self.log(node)))
