@@ -47,7 +47,12 @@ bool JournalPruner::pass() {
     const TimePoint before = std::chrono::system_clock::now() - options_.keep;
     std::int64_t total = 0;
     for (;;) {
+        const auto started = std::chrono::steady_clock::now();
         auto n = journal_.prune_delivered(before, options_.chunk);
+        // A long backlog (the first pass on a journal of millions of rows)
+        // takes the journal's writer at most a fifth of the time.
+        const auto pause = std::max<std::chrono::steady_clock::duration>(
+            options_.pause, 4 * (std::chrono::steady_clock::now() - started));
         if (!n) {
             GOVBUS_LOG(warn, "journal: removing delivered messages accepted before "
                                  << format_rfc3339(before) << " failed (" << n.problem().message << "); trying again in "
@@ -59,7 +64,7 @@ bool JournalPruner::pass() {
             std::unique_lock lock(mutex_);
             removed_ += *n;
             if (*n < options_.chunk) break;
-            if (wake_.wait_for(lock, options_.pause, [this] { return stopping_; })) return false;
+            if (wake_.wait_for(lock, pause, [this] { return stopping_; })) return false;
         }
     }
     if (total > 0)

@@ -8,7 +8,8 @@
 //
 // A thread prunes once at start and then every `keep` / 4 (at least every
 // second, at most every hour), `chunk` messages per transaction with a pause
-// between, so that accepts waiting for the journal's writer get it.
+// between of `pause` or four times the chunk's own time, whichever is longer,
+// so that accepts waiting for the journal's writer get it.
 #pragma once
 
 #include "bus/journal/journal.hpp"
@@ -26,7 +27,7 @@ public:
     struct Options {
         std::chrono::milliseconds keep{std::chrono::hours(24 * 7)};
         std::int64_t chunk = 1000;
-        std::chrono::milliseconds pause{20};  // between chunks
+        std::chrono::milliseconds pause{20};  // between chunks, at least
     };
 
     JournalPruner(Journal& journal, Options options);
