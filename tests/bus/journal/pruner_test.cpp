@@ -6,9 +6,11 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <thread>
 
 using namespace govbus;
@@ -123,4 +125,45 @@ BOOST_AUTO_TEST_CASE(a_removed_body_is_overwritten_in_the_file) {
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     BOOST_REQUIRE(!bytes.empty());
     BOOST_TEST(bytes.find(marker) == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(pruning_beside_accepts_and_deliveries_loses_and_repeats_nothing) {
+    TempDir dir;
+    JournalOptions options = test_options();
+    options.durability = Durability::process_crash;  // fsync-free commits: many of them, quickly
+    auto j = open_journal(dir.file("journal.db"), options);
+    JournalPruner::Options o;
+    o.keep = 0ms;  // every message accepted before a pass is old enough
+    JournalPruner pruner(*j, o);
+
+    constexpr int kMessages = 2000;
+    std::atomic<int> accepted{0};  // counted on the journal's writer thread, checked here
+    std::thread producer([&] {
+        for (int i = 0; i < kMessages; ++i) {
+            j->submit(make_accept("m-" + std::to_string(i), "", {"endpoint:a"}), [&](const AcceptResult& r) {
+                if (r.ok() && *r == AcceptOutcome::accepted) ++accepted;
+            });
+            // Spread over about 2.5 s, so that passes (one a second) run amid accepts and deliveries.
+            if (i % 10 == 9) std::this_thread::sleep_for(12ms);
+        }
+    });
+    std::map<std::string, int> received;
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (received.size() < static_cast<std::size_t>(kMessages) && std::chrono::steady_clock::now() < deadline) {
+        auto taken = j->take_ready("endpoint:a", soon(), 64);
+        BOOST_REQUIRE(taken.ok());
+        for (const auto& d : *taken) {
+            ++received[d.message_id];
+            BOOST_REQUIRE(j->delivered(d.id).ok());
+        }
+        // Behind the producer on purpose: every pass finds deliveries still pending.
+        std::this_thread::sleep_for(30ms);
+    }
+    producer.join();
+    BOOST_TEST(accepted == kMessages);
+    BOOST_TEST(received.size() == static_cast<std::size_t>(kMessages));
+    for (const auto& [id, times] : received) BOOST_TEST(times == 1, id << " handed out " << times << " times");
+    // Everything delivered goes; what went is no longer held.
+    BOOST_TEST(eventually([&] { return pruner.removed() == kMessages; }, 30s), "removed " << pruner.removed());
+    BOOST_TEST(j->stats()->messages_held == 0);
 }
