@@ -5,6 +5,7 @@
 
 #include "adapters/amqp/amqp_adapter.hpp"
 #include "bus/node/adapter.hpp"
+#include "tests/support/eventually.hpp"
 
 #include <boost/json.hpp>
 
@@ -30,15 +31,7 @@ namespace govbus::amqp::testing {
 
 using namespace std::chrono_literals;
 
-// Polls `ready` until it holds or `timeout` passes.
-inline bool eventually(const std::function<bool()>& ready, std::chrono::milliseconds timeout = 10s) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!ready()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
-}
+using govbus::test::eventually;
 
 class FakeHost : public AdapterHost {
 public:

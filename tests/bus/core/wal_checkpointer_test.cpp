@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "bus/core/wal_checkpointer.hpp"
+#include "tests/support/eventually.hpp"
 
 #include <sqlite3.h>
 
@@ -17,6 +18,7 @@
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using govbus::WalCheckpointer;
+using govbus::test::eventually;
 
 namespace {
 
@@ -55,13 +57,6 @@ struct Writer {
         return n;
     }
 };
-
-template <class Pred>
-bool eventually(Pred pred) {
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!pred() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
-    return pred();
-}
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE journal_pruner
 #include "bus/journal/journal_pruner.hpp"
 #include "tests/bus/journal/journal_fixture.hpp"
+#include "tests/support/eventually.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -27,16 +28,6 @@ void deliver_all(Journal& j, const std::vector<std::string>& ids) {
     auto taken = *j.take_ready("endpoint:a", soon(), 100);
     BOOST_REQUIRE_EQUAL(taken.size(), ids.size());
     for (const auto& d : taken) BOOST_REQUIRE(j.delivered(d.id).ok());
-}
-
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds within = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + within;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(10ms);
-    }
-    return pred();
 }
 
 }  // namespace
