@@ -126,6 +126,8 @@ Result<JournalStats> Journal::stats() {
             s.messages_held = held->column_int(0);
             if (!held->column_is_null(1)) s.oldest_held = from_unix_ms(held->column_int(1));
         }
+        auto paths = reader_->cached("SELECT (case_number GLOB 'reply:*'), count(*) FROM case_paths GROUP BY 1");
+        while (paths->step()) (paths->column_int(0) ? s.reply_paths_held : s.case_paths_held) = paths->column_int(1);
         if (auto p = reader_->take_error()) return *p;
     }
     s.commits = committer_->batches();

@@ -123,12 +123,17 @@ public:
     // keep them longer than any sender retries. JournalPruner calls it.
     Result<std::int64_t> prune_delivered(TimePoint older_than, std::int64_t limit = 0);
 
+    // Removes paths (Accept::path_key) recorded before `older_than`, oldest
+    // first and at most `limit` (0: all); how many. `kind` picks case paths
+    // (keys that are case numbers) or reply paths ("reply:" keys), which are
+    // kept for different times. JournalPruner calls it.
+    Result<std::int64_t> prune_paths(PathKind kind, TimePoint older_than, std::int64_t limit = 0);
+
     // --- case paths (return-up) ---
 
-    // Records where a case came from; the first record wins. true when this
-    // call recorded it, false when the case already had a path.
-    Result<bool> remember_case_path(const std::string& case_number, const std::string& came_from);
-    Result<std::optional<std::string>> case_path(const std::string& case_number);
+    // Where `key` (a case number, or "reply:" and a query's id) came from, as
+    // its accept recorded it (Accept::path_key).
+    Result<std::optional<std::string>> case_path(const std::string& key);
 
     // --- monitoring ---
 

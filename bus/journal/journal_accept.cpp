@@ -1,4 +1,4 @@
-// Writing accepts (one group commit per batch) and case paths.
+// Writing accepts (one group commit per batch) and reading case paths.
 #include "bus/journal/journal.hpp"
 
 #include "bus/journal/group_committer.hpp"
@@ -173,8 +173,8 @@ bool Journal::write_accepts(const std::vector<PendingAccept>& batch, std::int64_
                 d->run();
                 if (direct) plan.handed[i].push_back(handed_out(a, db.last_insert_rowid(), dest, now));
             }
-            if (!a.case_origin.empty() && !a.case_number.empty()) {
-                db.cached(kInsertCasePath)->bind(1, a.case_number).bind(2, a.case_origin).bind(3, now).run();
+            if (!a.path_key.empty() && !a.path_origin.empty()) {
+                db.cached(kInsertCasePath)->bind(1, a.path_key).bind(2, a.path_origin).bind(3, now).run();
             }
         }
         if (auto p = db.take_error()) {
@@ -201,18 +201,6 @@ bool Journal::write_accepts(const std::vector<PendingAccept>& batch, std::int64_
         }
     }
     return true;
-}
-
-Result<bool> Journal::remember_case_path(const std::string& case_number, const std::string& came_from) {
-    if (case_number.empty() || came_from.empty()) {
-        return make_problem("journal.invalid", "a case path needs a case number and where the case came from");
-    }
-    std::lock_guard lock(write_mutex_);
-    sqlite::Transaction tx(*writer_, sqlite::Sync::full);
-    const std::int64_t now = to_unix_ms(std::chrono::system_clock::now());
-    bool recorded = writer_->cached(kInsertCasePath)->bind(1, case_number).bind(2, came_from).bind(3, now).run() == 1;
-    if (auto st = tx.commit(); !st) return st.problems();
-    return recorded;
 }
 
 Result<std::optional<std::string>> Journal::case_path(const std::string& case_number) {

@@ -1,4 +1,4 @@
-// Dead letters (list, show, replay, drop) and retention of delivered messages.
+// Dead letters (list, show, replay, drop) and retention of delivered messages and paths.
 #include "bus/journal/journal.hpp"
 
 namespace govbus {
@@ -111,6 +111,22 @@ Result<std::int64_t> Journal::prune_delivered(TimePoint older_than, std::int64_t
                           "ORDER BY accepted_ms LIMIT ?2)")
                  ->bind(1, to_unix_ms(older_than))
                  .bind(2, limit > 0 ? limit : std::int64_t{-1})
+                 .run();
+    if (auto st = tx.commit(); !st) return st.problems();
+    return n;
+}
+
+Result<std::int64_t> Journal::prune_paths(PathKind kind, TimePoint older_than, std::int64_t limit) {
+    std::lock_guard lock(write_mutex_);
+    sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
+    // Through case_paths_age (journal_schema.cpp), whose kind expression this repeats.
+    auto n = writer_
+                 ->cached("DELETE FROM case_paths WHERE case_number IN (SELECT case_number FROM case_paths "
+                          "WHERE (case_number GLOB 'reply:*') = ?1 AND recorded_ms < ?2 "
+                          "ORDER BY recorded_ms LIMIT ?3)")
+                 ->bind(1, std::int64_t{kind == PathKind::reply_path ? 1 : 0})
+                 .bind(2, to_unix_ms(older_than))
+                 .bind(3, limit > 0 ? limit : std::int64_t{-1})
                  .run();
     if (auto st = tx.commit(); !st) return st.problems();
     return n;

@@ -29,50 +29,78 @@ std::int64_t JournalPruner::removed() const {
     return removed_;
 }
 
+std::int64_t JournalPruner::paths_removed() const {
+    std::lock_guard lock(mutex_);
+    return paths_removed_;
+}
+
 std::int64_t JournalPruner::passes() const {
     std::lock_guard lock(mutex_);
     return passes_;
 }
 
+std::chrono::milliseconds JournalPruner::every() const {
+    return interval(std::min(options_.keep, options_.keep_case_paths));
+}
+
 void JournalPruner::run() {
-    const auto every = interval(options_.keep);
     for (;;) {
         if (!pass()) return;
         std::unique_lock lock(mutex_);
-        if (wake_.wait_for(lock, every, [this] { return stopping_; })) return;
+        if (wake_.wait_for(lock, every(), [this] { return stopping_; })) return;
     }
 }
 
 bool JournalPruner::pass() {
-    const TimePoint before = std::chrono::system_clock::now() - options_.keep;
+    const auto now = std::chrono::system_clock::now();
+    const TimePoint before = now - options_.keep;
+    auto messages = drain([&](std::int64_t n) { return journal_.prune_delivered(before, n); },
+                          "delivered messages accepted", before, removed_);
+    if (!messages) return false;
+    if (*messages > 0)
+        GOVBUS_LOG(info, "journal: removed " << *messages << " delivered messages accepted before "
+                                             << format_rfc3339(before) << "; their ids are no longer de-duplicated");
+    auto replies = drain([&](std::int64_t n) { return journal_.prune_paths(PathKind::reply_path, before, n); },
+                         "reply paths of queries sent", before, paths_removed_);
+    if (!replies) return false;
+    if (*replies > 0)
+        GOVBUS_LOG(info, "journal: removed " << *replies << " reply paths of queries sent before "
+                                             << format_rfc3339(before));
+    const TimePoint cases_before = now - options_.keep_case_paths;
+    auto cases = drain([&](std::int64_t n) { return journal_.prune_paths(PathKind::case_path, cases_before, n); },
+                       "case paths of cases that came down", cases_before, paths_removed_);
+    if (!cases) return false;
+    if (*cases > 0)
+        GOVBUS_LOG(info, "journal: removed " << *cases << " case paths of cases that came down before "
+                                             << format_rfc3339(cases_before)
+                                             << "; their answers are now routed by the route table");
+    std::lock_guard lock(mutex_);
+    ++passes_;
+    return !stopping_;
+}
+
+std::optional<std::int64_t> JournalPruner::drain(const Prune& prune, const std::string& what, TimePoint before,
+                                                 std::int64_t& counter) {
     std::int64_t total = 0;
     for (;;) {
         const auto started = std::chrono::steady_clock::now();
-        auto n = journal_.prune_delivered(before, options_.chunk);
+        auto n = prune(options_.chunk);
         // A long backlog (the first pass on a journal of millions of rows)
         // takes the journal's writer at most a fifth of the time.
         const auto pause = std::max<std::chrono::steady_clock::duration>(
             options_.pause, 4 * (std::chrono::steady_clock::now() - started));
         if (!n) {
-            GOVBUS_LOG(warn, "journal: removing delivered messages accepted before "
-                                 << format_rfc3339(before) << " failed (" << n.problem().message << "); trying again in "
-                                 << interval(options_.keep).count() / 1000 << " s");
-            break;
+            GOVBUS_LOG(warn, "journal: removing " << what << " before " << format_rfc3339(before) << " failed ("
+                                                  << n.problem().message << "); trying again in "
+                                                  << every().count() / 1000 << " s");
+            return total;
         }
         total += *n;
-        {
-            std::unique_lock lock(mutex_);
-            removed_ += *n;
-            if (*n < options_.chunk) break;
-            if (wake_.wait_for(lock, pause, [this] { return stopping_; })) return false;
-        }
+        std::unique_lock lock(mutex_);
+        counter += *n;
+        if (*n < options_.chunk) return total;
+        if (wake_.wait_for(lock, pause, [this] { return stopping_; })) return std::nullopt;
     }
-    if (total > 0)
-        GOVBUS_LOG(info, "journal: removed " << total << " delivered messages accepted before "
-                                             << format_rfc3339(before) << "; their ids are no longer de-duplicated");
-    std::lock_guard lock(mutex_);
-    ++passes_;
-    return !stopping_;
 }
 
 }  // namespace govbus

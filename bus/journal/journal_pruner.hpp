@@ -6,8 +6,14 @@
 // body and all: the journal is a store-and-forward, not an archive (the
 // exchange log is the record, and it holds digests, not bodies).
 //
-// A thread prunes once at start and then every `keep` / 4 (at least every
-// second, at most every hour), `chunk` messages per transaction with a pause
+// The paths accepts recorded go too: a query's reply path with the query,
+// `keep` after it was recorded; a case path `keep_case_paths` after the case
+// came down (a case may be answered months later). An answer arriving after
+// its path is gone is routed by the table, which may refuse it.
+//
+// A thread prunes once at start and then every quarter of the shorter of
+// `keep` and `keep_case_paths` (at least every second, at most every hour),
+// `chunk` rows per transaction with a pause
 // between of `pause` or four times the chunk's own time, whichever is longer,
 // so that accepts waiting for the journal's writer get it.
 #pragma once
@@ -17,6 +23,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
 #include <mutex>
 #include <thread>
 
@@ -26,6 +35,7 @@ class JournalPruner {
 public:
     struct Options {
         std::chrono::milliseconds keep{std::chrono::hours(24 * 7)};
+        std::chrono::milliseconds keep_case_paths{std::chrono::hours(24 * 365)};
         std::int64_t chunk = 1000;
         std::chrono::milliseconds pause{20};  // between chunks, at least
     };
@@ -37,15 +47,24 @@ public:
 
     // How often a pass runs for a given `keep`.
     static std::chrono::milliseconds interval(std::chrono::milliseconds keep);
+    // How often this pruner's passes run.
+    std::chrono::milliseconds every() const;
 
-    // Messages removed and passes finished since start.
+    // Messages and paths removed, and passes finished, since start.
     std::int64_t removed() const;
+    std::int64_t paths_removed() const;
     std::int64_t passes() const;
 
 private:
     void run();
-    // One pass: chunks until one comes back short. false when stopping.
+    // One pass: messages, reply paths, case paths. false when stopping.
     bool pass();
+    // Chunks of `prune(chunk)` until one comes back short; how many rows, or
+    // none when stopping. Each chunk's rows are added to `counter` (under
+    // mutex_); `what` and `before` are for the log.
+    using Prune = std::function<Result<std::int64_t>(std::int64_t limit)>;
+    std::optional<std::int64_t> drain(const Prune& prune, const std::string& what, TimePoint before,
+                                      std::int64_t& counter);
 
     Journal& journal_;
     Options options_;
@@ -53,6 +72,7 @@ private:
     std::condition_variable wake_;
     bool stopping_ = false;
     std::int64_t removed_ = 0;
+    std::int64_t paths_removed_ = 0;
     std::int64_t passes_ = 0;
     std::thread thread_;
 };

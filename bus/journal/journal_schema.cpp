@@ -88,6 +88,12 @@ CREATE INDEX deliveries_dead ON deliveries(id) WHERE state = 2;
 DROP INDEX deliveries_case;
 CREATE INDEX deliveries_case ON deliveries(destination, case_number) WHERE case_number <> '';
 )sql",
+        // 4: paths are removed by age, case paths and reply paths after
+        // different times: an index by kind and then age. Queries must spell
+        // the kind expression as it is here for SQLite to use the index.
+        R"sql(
+CREATE INDEX case_paths_age ON case_paths((case_number GLOB 'reply:*'), recorded_ms);
+)sql",
     };
     return list;
 }

@@ -30,9 +30,17 @@ struct Accept {
     // Destination keys, one delivery (outbox row) each, e.g.
     // "endpoint:cd.market" or "node:city-510100".
     std::vector<std::string> destinations;
-    // When set (and case_number is set), remembered as the case's path in the
-    // same transaction, as remember_case_path() would.
-    std::string case_origin;
+    // When both are set, remembered in the same transaction as where
+    // `path_key` came from: a case number (a case coming down) or "reply:"
+    // and a query's id (a query going out). The first record of a key wins.
+    std::string path_key;
+    std::string path_origin;
+};
+
+// The two kinds of path an accept may record (Accept::path_key).
+enum class PathKind {
+    case_path,   // a case number: where the case came down from
+    reply_path,  // "reply:" and a query's id: where its reply goes
 };
 
 enum class AcceptOutcome {
@@ -113,6 +121,8 @@ struct JournalStats {
     std::vector<DestinationStats> destinations;  // sorted by destination
     std::int64_t messages_held = 0;              // rows in messages: waiting, dead or kept for de-duplication
     std::optional<TimePoint> oldest_held;        // accept time of the oldest of them
+    std::int64_t case_paths_held = 0;            // case paths kept for return-up
+    std::int64_t reply_paths_held = 0;           // reply paths of queries kept for their replies
     // Counters since open():
     std::uint64_t commits = 0;     // accept transactions (group commits)
     std::uint64_t accepted = 0;    // AcceptOutcome::accepted

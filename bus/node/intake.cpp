@@ -74,6 +74,10 @@ Status check_times(const Envelope& env, const IntakeContext& ctx) {
     return ok_status();
 }
 
+std::string kept_for(std::int64_t seconds) {
+    return seconds >= 86400 ? std::to_string(seconds / 86400) + " days" : std::to_string(seconds) + " s";
+}
+
 // Destinations from the path a case or query came down, if this is a return.
 std::optional<std::pair<std::string, std::string>> return_path(const Envelope& env, const IntakeContext& ctx) {
     if (is_case_return_type(env.type) && !env.case_number.empty()) {
@@ -150,8 +154,11 @@ Result<IntakeDecision> examine(const InboundMessage& msg, const IntakeContext& c
             return make_problem("route.dead_letter", "rule '" + decision->rule + "' dead-letters this message: " +
                                                          decision->dead_letter_reason);
         if (decision->return_up)
-            return make_problem("route.no_path", "no case path is known here for case '" + env.case_number +
-                                                     "' (rule '" + decision->rule + "' asks to return it up)",
+            return make_problem("route.no_path",
+                                "no case path is known here for case '" + env.case_number + "' (rule '" +
+                                    decision->rule + "' asks to return it up; a case's path is kept " +
+                                    kept_for(ctx.config.keep_case_paths_seconds) +
+                                    " after the case came down, delivery.keep_case_paths_seconds)",
                                 "/header/caseNumber");
         d.destinations = decision->destinations;
         d.rule = decision->rule;

@@ -126,6 +126,7 @@ Status Node::Impl::start() {
     journal_ = std::move(journal.value());
     JournalPruner::Options po;
     po.keep = std::chrono::seconds(config_.keep_delivered_seconds);
+    po.keep_case_paths = std::chrono::seconds(config_.keep_case_paths_seconds);
     pruner_ = std::make_unique<JournalPruner>(*journal_, po);
 
     workers_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(config_.workers));
@@ -254,7 +255,6 @@ void Node::Impl::handle(const std::shared_ptr<const InboundMessage>& original, c
     auto d = std::make_shared<IntakeDecision>(std::move(decision.value()));
     const Envelope& env = d->envelope;
     record("received", &env, *original, nullptr);  // the digest is of the bytes as they arrived
-    if (d->path_key.rfind("reply:", 0) == 0) journal_->remember_case_path(d->path_key, d->origin);
 
     Accept a;
     a.message_id = env.id;
@@ -268,7 +268,8 @@ void Node::Impl::handle(const std::shared_ptr<const InboundMessage>& original, c
     if (!a.expires) a.expires = ctx.now + std::chrono::seconds(config_.default_ttl_seconds);
     a.priority = env.priority;
     a.destinations = d->destinations;
-    if (d->path_key == env.case_number) a.case_origin = d->origin;
+    a.path_key = d->path_key;  // where answers to this case or query go back
+    a.path_origin = d->origin;
 
     // The callback shares the message rather than copying it (up to 10 MiB).
     journal_->submit(std::move(a), [this, d, message, done](AcceptResult r) {

@@ -106,7 +106,7 @@ Result<NodeConfig> load_node_config(const std::string& file) {
     if (auto d = root["delivery"]; d.IsDefined()) {
         const std::string p = "/delivery";
         if (r.expect_map(d, p, {"max_attempts", "backoff_initial_ms", "backoff_max_ms", "default_ttl_seconds",
-                                "keep_delivered_seconds"})) {
+                                "keep_delivered_seconds", "keep_case_paths_seconds"})) {
             c.max_attempts = static_cast<int>(r.integer_or(d, "max_attempts", p, c.max_attempts, 1, 1000));
             c.backoff_initial_ms = r.integer_or(d, "backoff_initial_ms", p, c.backoff_initial_ms, 1, 3600000);
             c.backoff_max_ms = r.integer_or(d, "backoff_max_ms", p, c.backoff_max_ms, 1, 86400000);
@@ -114,6 +114,8 @@ Result<NodeConfig> load_node_config(const std::string& file) {
                 r.integer_or(d, "default_ttl_seconds", p, c.default_ttl_seconds, 1, 365LL * 86400);
             c.keep_delivered_seconds =
                 r.integer_or(d, "keep_delivered_seconds", p, c.keep_delivered_seconds, 1, 365LL * 86400);
+            c.keep_case_paths_seconds =
+                r.integer_or(d, "keep_case_paths_seconds", p, c.keep_case_paths_seconds, 1, 10 * 366LL * 86400);
         }
     }
     if (auto q = root["queries"]; q.IsDefined()) {

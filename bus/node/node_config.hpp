@@ -47,6 +47,9 @@ struct NodeConfig {
     // for de-duplication before JournalPruner removes it; at least twice the
     // replay window.
     std::int64_t keep_delivered_seconds = 7 * 24 * 3600;
+    // How long a case's path (where it came down from) stays for its answers
+    // to return along; counted from when the case came down.
+    std::int64_t keep_case_paths_seconds = 365LL * 24 * 3600;
 
     // intake
     std::int64_t max_message_bytes = 10 * 1024 * 1024;

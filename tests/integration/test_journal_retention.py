@@ -2,7 +2,9 @@
 deliveries are done it stays delivery.keep_delivered_seconds for
 de-duplication and then leaves every node's journal.db, body and all. A copy
 sent after that is refused by the replay window, which keep_delivered_seconds
-must cover twice (docs/operator.md, "What the journal keeps")."""
+must cover twice. A case's path goes delivery.keep_case_paths_seconds after
+the case came down; an answer after that is refused with the reason
+(docs/operator.md, "What the journal keeps")."""
 
 import sqlite3
 import subprocess
@@ -10,16 +12,25 @@ import unittest
 
 from proton.utils import SendException
 
-from govbus_harness import GOVBUSD, Endpoint, Topology, case_apply, wait_until
+from govbus_harness import GOVBUSD, Endpoint, Topology, case_answer, case_apply, wait_until
+
+
+def count(journal, sql, key):
+    """One count from a node's journal, read beside the running node."""
+    db = sqlite3.connect("file:%s?mode=ro" % journal, uri=True, timeout=10)
+    try:
+        return db.execute(sql, (key,)).fetchone()[0]
+    finally:
+        db.close()
 
 
 def held(journal, message_id):
-    """Rows of the message in a node's journal (read beside the running node)."""
-    db = sqlite3.connect("file:%s?mode=ro" % journal, uri=True, timeout=10)
-    try:
-        return db.execute("SELECT count(*) FROM messages WHERE id = ?", (message_id,)).fetchone()[0]
-    finally:
-        db.close()
+    """Rows of the message in a node's journal."""
+    return count(journal, "SELECT count(*) FROM messages WHERE id = ?", message_id)
+
+
+def has_path(journal, case):
+    return count(journal, "SELECT count(*) FROM case_paths WHERE case_number = ?", case) == 1
 
 
 class JournalRetention(unittest.TestCase):
@@ -58,6 +69,40 @@ class JournalRetention(unittest.TestCase):
                 portal.close()
                 dept.close()
 
+    def test_an_answer_after_its_case_path_is_gone_is_refused_with_the_reason(self):
+        with Topology(delivery={"keep_case_paths_seconds": 5}) as topo:
+            topo.start_all()
+            portal = Endpoint(topo.url("province-510000"), "sc.portal")
+            dept = Endpoint(topo.url("city-510100"), "cd.market")
+            try:
+                apply = case_apply(902)
+                case = apply["header"]["caseNumber"]
+                portal.send(apply)
+                got, _ = dept.receive()
+                self.assertEqual(got["header"]["id"], apply["header"]["id"])
+                for node in ("province-510000", "city-510100"):
+                    self.assertTrue(has_path(topo.journal(node), case), node)
+                # While the path is there, answers return along it.
+                dept.send(case_answer(apply, "case.accept", "cd.market"))
+                back, _ = portal.receive()
+                self.assertEqual(back["header"]["type"], "case.accept")
+
+                wait_until(lambda: not has_path(topo.journal("city-510100"), case) and
+                           not has_path(topo.journal("province-510000"), case), 30,
+                           "the case path to leave both journals")
+                self.assertIn("journal: removed 1 case paths", topo.log("city-510100"))
+                with self.assertRaises(SendException):  # rejected
+                    dept.send(case_answer(apply, "case.result", "cd.market"))
+                log = topo.log("city-510100")
+                self.assertIn("route.no_path (/header/caseNumber): no case path is known here for case '%s'" % case,
+                              log)
+                self.assertIn("delivery.keep_case_paths_seconds", log)
+                with self.assertRaises(Exception):
+                    portal.receive(timeout=3)
+            finally:
+                portal.close()
+                dept.close()
+
     def test_a_keep_shorter_than_twice_the_replay_window_is_refused_at_start(self):
         with Topology(delivery={"keep_delivered_seconds": 100}) as topo:  # replay window: 600 s
             p = subprocess.run([GOVBUSD, "--config", topo.config("province-510000"), "--check"],
@@ -66,6 +111,15 @@ class JournalRetention(unittest.TestCase):
             out = p.stdout + p.stderr
             self.assertIn("/delivery/keep_delivered_seconds", out)
             self.assertIn("at least 1200", out)
+
+    def test_a_case_path_keep_out_of_range_is_refused_at_start(self):
+        with Topology(delivery={"keep_case_paths_seconds": 0}) as topo:
+            p = subprocess.run([GOVBUSD, "--config", topo.config("province-510000"), "--check"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            out = p.stdout + p.stderr
+            self.assertIn("/delivery/keep_case_paths_seconds", out)
+            self.assertIn("expected a whole number from 1 to", out)
 
 
 if __name__ == "__main__":

@@ -132,10 +132,13 @@ class OperatorTools(unittest.TestCase):
             report, by = self.status()
             self.assertIsNotNone(by["endpoint:cd.civil"]["oldest_waiting"])
             self.assertGreaterEqual(report["messages_held"], 1)
+            self.assertGreaterEqual(report["case_paths"], 1)  # the case came down from the province
+            self.assertEqual(report["reply_paths"], 0)
             self.assertGreater(report["bytes"], 0)
             status, table = govbus("status", "--config", self.topo.config(CITY))
             self.assertEqual(status, 0, table)
             self.assertRegex(table, r"endpoint:cd\.civil\s+\d+\s+\d+\s+0  20\d\d-")
+            self.assertRegex(table, r"paths held: [1-9]\d* cases, 0 queries")
 
             civil = Endpoint(self.topo.url(CITY), "cd.civil")
             try:

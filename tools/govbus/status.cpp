@@ -78,6 +78,8 @@ int run_status(const std::vector<std::string>& argv) {
                                 {"wal_bytes", wal_bytes},
                                 {"messages_held", s->messages_held},
                                 {"oldest_held", time_or_null(s->oldest_held)},
+                                {"case_paths", s->case_paths_held},
+                                {"reply_paths", s->reply_paths_held},
                                 {"destinations", std::move(destinations)}};
         std::cout << boost::json::serialize(out) << "\n";
         return 0;
@@ -86,7 +88,7 @@ int run_status(const std::vector<std::string>& argv) {
     std::cout << "journal " << a.journal << ": " << mib(bytes) << ", WAL " << mib(wal_bytes) << "\n"
               << "messages held: " << s->messages_held;
     if (s->oldest_held) std::cout << ", oldest accepted " << format_rfc3339(*s->oldest_held);
-    std::cout << "\n";
+    std::cout << "\npaths held: " << s->case_paths_held << " cases, " << s->reply_paths_held << " queries\n";
     if (s->destinations.empty()) {
         std::cout << "nothing waits: every delivery is done\n";
         return 0;

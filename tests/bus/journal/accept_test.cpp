@@ -179,24 +179,35 @@ BOOST_AUTO_TEST_CASE(refuses_an_accept_without_message_id_or_with_an_empty_desti
     BOOST_TEST(j->stats()->failed == 2u);
 }
 
-BOOST_AUTO_TEST_CASE(keeps_the_first_case_path_written_in_an_accept_or_directly) {
+BOOST_AUTO_TEST_CASE(keeps_the_first_path_an_accept_records) {
     TempDir dir;
     {
         auto j = open_journal(dir.file("journal.db"));
         auto a = make_accept("m-1", "CASE-1", {"endpoint:cd.market"});
-        a.case_origin = "node:province-510000";
+        a.path_key = "CASE-1";
+        a.path_origin = "node:province-510000";
         BOOST_TEST(j->accept(a).ok());
-        // Later messages of the case, or a direct call, do not move the path.
+        // Later messages of the case do not move the path.
         auto b = make_accept("m-2", "CASE-1", {"endpoint:cd.market"});
-        b.case_origin = "node:elsewhere";
+        b.path_key = "CASE-1";
+        b.path_origin = "node:elsewhere";
         BOOST_TEST(j->accept(b).ok());
-        BOOST_TEST(*j->remember_case_path("CASE-1", "node:other") == false);
-        BOOST_TEST(*j->remember_case_path("CASE-2", "endpoint:sc.portal") == true);
+        // A query's reply path, recorded by its accept; a duplicate records nothing.
+        auto q = make_accept("q-1", "", {"node:national"});
+        q.path_key = "reply:q-1";
+        q.path_origin = "endpoint:sc.portal";
+        BOOST_TEST(j->accept(q).ok());
+        q.path_key = "reply:q-1-again";
+        BOOST_TEST((*j->accept(q) == AcceptOutcome::duplicate));
         BOOST_TEST(!j->case_path("CASE-3")->has_value());
+        auto s = j->stats();
+        BOOST_TEST(s->case_paths_held == 1);
+        BOOST_TEST(s->reply_paths_held == 1);
     }
     auto j = open_journal(dir.file("journal.db"));
     BOOST_TEST(j->case_path("CASE-1")->value() == "node:province-510000");
-    BOOST_TEST(j->case_path("CASE-2")->value() == "endpoint:sc.portal");
+    BOOST_TEST(j->case_path("reply:q-1")->value() == "endpoint:sc.portal");
+    BOOST_TEST(!j->case_path("reply:q-1-again")->has_value());
 }
 
 BOOST_AUTO_TEST_CASE(refuses_to_open_a_journal_written_by_a_newer_schema) {

@@ -350,7 +350,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_journal_keeps_its_deliveries_through_the_index_
         BOOST_REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
         const char* v1 =
             "DROP INDEX deliveries_outbox; DROP INDEX deliveries_case; DROP INDEX deliveries_due; "
-            "DROP INDEX deliveries_expiry; DROP INDEX deliveries_dead; "
+            "DROP INDEX deliveries_expiry; DROP INDEX deliveries_dead; DROP INDEX case_paths_age; "
             "CREATE INDEX deliveries_outbox ON deliveries(destination, state, priority DESC, id); "
             "CREATE INDEX deliveries_case ON deliveries(destination, case_number, state) WHERE case_number <> ''; "
             "CREATE INDEX deliveries_due ON deliveries(state, next_attempt_ms); "

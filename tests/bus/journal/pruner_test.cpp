@@ -1,11 +1,12 @@
-// Removing delivered messages: prune_delivered's chunks and JournalPruner's
-// thread, on a real journal file.
+// Removing delivered messages and old paths: prune_delivered's and
+// prune_paths' chunks and JournalPruner's thread, on a real journal file.
 #define BOOST_TEST_MODULE journal_pruner
 #include "bus/journal/journal_pruner.hpp"
 #include "tests/bus/journal/journal_fixture.hpp"
 #include "tests/support/eventually.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <filesystem>
@@ -28,6 +29,15 @@ void deliver_all(Journal& j, const std::vector<std::string>& ids) {
     auto taken = *j.take_ready("endpoint:a", soon(), 100);
     BOOST_REQUIRE_EQUAL(taken.size(), ids.size());
     for (const auto& d : taken) BOOST_REQUIRE(j.delivered(d.id).ok());
+}
+
+// Accepts a message of `case_number` (or a query when the key is reply:)
+// that records the path `key` <- `origin`.
+void record_path(Journal& j, const std::string& key, const std::string& origin) {
+    auto a = make_accept("m-" + key, key.rfind("reply:", 0) == 0 ? "" : key, {"endpoint:a"});
+    a.path_key = key;
+    a.path_origin = origin;
+    BOOST_REQUIRE(j.accept(a).ok());
 }
 
 }  // namespace
@@ -65,7 +75,7 @@ BOOST_AUTO_TEST_CASE(the_pruner_removes_delivered_messages_and_keeps_the_rest) {
     o.chunk = 2;  // three delivered messages: two chunks in one pass
     JournalPruner pruner(*j, o);
     BOOST_TEST(eventually([&] { return pruner.removed() == 3; }));
-    BOOST_TEST(pruner.passes() >= 1);
+    BOOST_TEST(eventually([&] { return pruner.passes() >= 1; }));  // the pass goes on to the paths
     for (auto id : {"done-1", "done-2", "done-3"}) BOOST_TEST(!*j->contains(id));
     BOOST_TEST(*j->contains("waiting"));
     BOOST_TEST(*j->contains("dead"));
@@ -90,6 +100,95 @@ BOOST_AUTO_TEST_CASE(the_pruner_keeps_delivered_messages_for_keep_and_their_ids_
     BOOST_REQUIRE(again.ok());
     BOOST_TEST((*again == AcceptOutcome::duplicate));
     BOOST_TEST(j->take_ready("endpoint:a", soon(), 10)->empty());
+}
+
+BOOST_AUTO_TEST_CASE(prune_paths_takes_one_kind_oldest_first_within_its_limit) {
+    TempDir dir;
+    auto j = open_journal(dir.file("journal.db"));
+    for (auto c : {"CASE-1", "CASE-2", "CASE-3"}) {
+        record_path(*j, c, "node:province-510000");
+        std::this_thread::sleep_for(2ms);  // recorded_ms is in milliseconds: an order to keep
+    }
+    record_path(*j, "reply:q-1", "endpoint:sc.portal");
+    const auto later = std::chrono::system_clock::now() + 1h;
+    BOOST_TEST(*j->prune_paths(PathKind::case_path, later, 2) == 2);
+    BOOST_TEST(!j->case_path("CASE-1")->has_value());
+    BOOST_TEST(!j->case_path("CASE-2")->has_value());
+    BOOST_TEST(j->case_path("CASE-3")->has_value());
+    BOOST_TEST(j->case_path("reply:q-1")->has_value());  // another kind
+    BOOST_TEST(*j->prune_paths(PathKind::reply_path, later) == 1);
+    BOOST_TEST(!j->case_path("reply:q-1")->has_value());
+    BOOST_TEST(j->case_path("CASE-3")->has_value());
+    // Nothing recorded before an hour ago.
+    BOOST_TEST(*j->prune_paths(PathKind::case_path, std::chrono::system_clock::now() - 1h) == 0);
+    BOOST_TEST(j->case_path("CASE-3")->has_value());
+}
+
+BOOST_AUTO_TEST_CASE(the_pruner_removes_reply_paths_after_keep_and_case_paths_after_keep_case_paths) {
+    TempDir dir;
+    auto j = open_journal(dir.file("journal.db"));
+    record_path(*j, "CASE-1", "node:province-510000");
+    record_path(*j, "reply:q-1", "endpoint:sc.portal");
+    record_path(*j, "reply:q-2", "endpoint:sc.portal");
+    std::this_thread::sleep_for(5ms);
+    {
+        JournalPruner::Options o;
+        o.keep = 0ms;
+        o.keep_case_paths = 1h;
+        o.chunk = 1;  // two reply paths: two chunks
+        JournalPruner pruner(*j, o);
+        BOOST_TEST(eventually([&] { return pruner.paths_removed() == 2; }));
+        BOOST_TEST(!j->case_path("reply:q-1")->has_value());
+        BOOST_TEST(!j->case_path("reply:q-2")->has_value());
+        BOOST_TEST(j->case_path("CASE-1")->value() == "node:province-510000");
+    }
+    JournalPruner::Options o;
+    o.keep = 1h;
+    o.keep_case_paths = 0ms;
+    JournalPruner pruner(*j, o);
+    BOOST_TEST(pruner.every().count() == 1000);  // the shorter keep sets the pace
+    BOOST_TEST(eventually([&] { return pruner.paths_removed() == 1; }));
+    BOOST_TEST(!j->case_path("CASE-1")->has_value());
+    auto s = j->stats();
+    BOOST_TEST(s->case_paths_held == 0);
+    BOOST_TEST(s->reply_paths_held == 0);
+}
+
+// A journal of schema version 3 (no age index on case_paths) keeps its paths
+// through the migration that adds it, and they can then be pruned.
+BOOST_AUTO_TEST_CASE(a_version_3_journal_keeps_its_paths_through_the_age_index_migration) {
+    TempDir dir;
+    const std::string path = dir.file("journal.db");
+    {
+        auto j = open_journal(path);
+        record_path(*j, "CASE-1", "node:province-510000");
+        record_path(*j, "reply:q-1", "endpoint:sc.portal");
+    }
+    auto index_count = [&] {
+        sqlite3* raw = nullptr;
+        BOOST_REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+        sqlite3_stmt* q = nullptr;
+        sqlite3_prepare_v2(raw, "SELECT count(*) FROM sqlite_schema WHERE name = 'case_paths_age'", -1, &q, nullptr);
+        BOOST_REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+        const int n = sqlite3_column_int(q, 0);
+        sqlite3_finalize(q);
+        sqlite3_close(raw);
+        return n;
+    };
+    {
+        sqlite3* raw = nullptr;
+        BOOST_REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+        BOOST_REQUIRE(sqlite3_exec(raw, "DROP INDEX case_paths_age; PRAGMA user_version=3;", nullptr, nullptr,
+                                   nullptr) == SQLITE_OK);
+        sqlite3_close(raw);
+    }
+    BOOST_REQUIRE(index_count() == 0);
+    auto j = open_journal(path);
+    BOOST_TEST(index_count() == 1);
+    BOOST_TEST(j->case_path("CASE-1")->value() == "node:province-510000");
+    BOOST_TEST(j->case_path("reply:q-1")->value() == "endpoint:sc.portal");
+    BOOST_TEST(*j->prune_paths(PathKind::reply_path, soon()) == 1);
+    BOOST_TEST(*j->prune_paths(PathKind::case_path, soon()) == 1);
 }
 
 BOOST_AUTO_TEST_CASE(a_pass_runs_every_quarter_of_keep_within_a_second_and_an_hour) {
