@@ -280,6 +280,12 @@ class Endpoint:
     def close(self):
         self.conn.close()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
 
 def collect_results(endpoint, expected, timeout=90):
     """case.result envelopes arriving at `endpoint` ({case number: envelope}),

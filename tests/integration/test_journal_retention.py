@@ -38,9 +38,8 @@ class JournalRetention(unittest.TestCase):
         with Topology(delivery={"keep_delivered_seconds": 6},
                       extra_config={"intake": "{ replay_window_seconds: 3 }"}) as topo:
             topo.start_all()
-            portal = Endpoint(topo.url("province-510000"), "sc.portal")
-            dept = Endpoint(topo.url("city-510100"), "cd.market")
-            try:
+            with Endpoint(topo.url("province-510000"), "sc.portal") as portal, \
+                    Endpoint(topo.url("city-510100"), "cd.market") as dept:
                 apply = case_apply(901)
                 message_id = apply["header"]["id"]
                 portal.send(apply)
@@ -65,16 +64,12 @@ class JournalRetention(unittest.TestCase):
                 with self.assertRaises(Exception):
                     dept.receive(timeout=3)
                 self.assertIn("replay.window", topo.log("province-510000"))
-            finally:
-                portal.close()
-                dept.close()
 
     def test_an_answer_after_its_case_path_is_gone_is_refused_with_the_reason(self):
         with Topology(delivery={"keep_case_paths_seconds": 5}) as topo:
             topo.start_all()
-            portal = Endpoint(topo.url("province-510000"), "sc.portal")
-            dept = Endpoint(topo.url("city-510100"), "cd.market")
-            try:
+            with Endpoint(topo.url("province-510000"), "sc.portal") as portal, \
+                    Endpoint(topo.url("city-510100"), "cd.market") as dept:
                 apply = case_apply(902)
                 case = apply["header"]["caseNumber"]
                 portal.send(apply)
@@ -99,27 +94,24 @@ class JournalRetention(unittest.TestCase):
                 self.assertIn("delivery.keep_case_paths_seconds", log)
                 with self.assertRaises(Exception):
                     portal.receive(timeout=3)
-            finally:
-                portal.close()
-                dept.close()
+
+    def refused_at_start(self, delivery):
+        """govbusd --check of a province whose delivery block is `delivery`: its output, after exit 1."""
+        with Topology(delivery=delivery) as topo:
+            p = subprocess.run([GOVBUSD, "--config", topo.config("province-510000"), "--check"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            return p.stdout + p.stderr
 
     def test_a_keep_shorter_than_twice_the_replay_window_is_refused_at_start(self):
-        with Topology(delivery={"keep_delivered_seconds": 100}) as topo:  # replay window: 600 s
-            p = subprocess.run([GOVBUSD, "--config", topo.config("province-510000"), "--check"],
-                               capture_output=True, text=True, timeout=60)
-            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
-            out = p.stdout + p.stderr
-            self.assertIn("/delivery/keep_delivered_seconds", out)
-            self.assertIn("at least 1200", out)
+        out = self.refused_at_start({"keep_delivered_seconds": 100})  # replay window: 600 s
+        self.assertIn("/delivery/keep_delivered_seconds", out)
+        self.assertIn("at least 1200", out)
 
     def test_a_case_path_keep_out_of_range_is_refused_at_start(self):
-        with Topology(delivery={"keep_case_paths_seconds": 0}) as topo:
-            p = subprocess.run([GOVBUSD, "--config", topo.config("province-510000"), "--check"],
-                               capture_output=True, text=True, timeout=60)
-            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
-            out = p.stdout + p.stderr
-            self.assertIn("/delivery/keep_case_paths_seconds", out)
-            self.assertIn("expected a whole number from 1 to", out)
+        out = self.refused_at_start({"keep_case_paths_seconds": 0})
+        self.assertIn("/delivery/keep_case_paths_seconds", out)
+        self.assertIn("expected a whole number from 1 to", out)
 
 
 if __name__ == "__main__":
