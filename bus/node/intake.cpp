@@ -105,20 +105,9 @@ Status check_receivers(const Envelope& env, const std::vector<std::string>& dest
     return ok_status();
 }
 
-}  // namespace
-
-Result<IntakeDecision> examine(const InboundMessage& msg, const IntakeContext& ctx) {
-    if (static_cast<std::int64_t>(msg.bytes.size()) > ctx.config.max_message_bytes)
-        return make_problem("message.too_large", "the message has " + std::to_string(msg.bytes.size()) +
-                                                     " bytes; this node takes at most " +
-                                                     std::to_string(ctx.config.max_message_bytes));
-    auto decoded = ctx.codec.decode(msg.bytes);
-    if (!decoded) return decoded.problems();
-
-    IntakeDecision d;
-    d.envelope = std::move(decoded.value());
+// Everything after decoding: fills `d` from d.envelope.
+Status decide(IntakeDecision& d, const InboundMessage& msg, const IntakeContext& ctx) {
     const Envelope& env = d.envelope;
-
     auto origin = find_origin(env, msg, ctx);
     if (!origin) return origin.problems();
     d.origin = *origin;
@@ -175,6 +164,24 @@ Result<IntakeDecision> examine(const InboundMessage& msg, const IntakeContext& c
 
     Hop hop{ctx.config.id, format_rfc3339(ctx.now), {}};
     d.stored = ctx.codec.with_hop(msg.bytes, hop);
+    return ok_status();
+}
+
+}  // namespace
+
+Result<IntakeDecision> examine(const InboundMessage& msg, const IntakeContext& ctx, std::optional<Envelope>* refused) {
+    if (static_cast<std::int64_t>(msg.bytes.size()) > ctx.config.max_message_bytes)
+        return make_problem("message.too_large", "the message has " + std::to_string(msg.bytes.size()) +
+                                                     " bytes; this node takes at most " +
+                                                     std::to_string(ctx.config.max_message_bytes));
+    auto decoded = ctx.codec.decode(msg.bytes);
+    if (!decoded) return decoded.problems();
+    IntakeDecision d;
+    d.envelope = std::move(decoded.value());
+    if (auto st = decide(d, msg, ctx); !st) {
+        if (refused) *refused = std::move(d.envelope);
+        return st.problems();
+    }
     return d;
 }
 

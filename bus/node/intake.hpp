@@ -56,7 +56,10 @@ struct IntakeContext {
 };
 
 // The whole intake for one message; problems carry the reason code that goes
-// back to the sender and into the exchange log.
-Result<IntakeDecision> examine(const InboundMessage& message, const IntakeContext& context);
+// back to the sender and into the exchange log. A message refused after it
+// decoded leaves its envelope in `*refused` (when given), so that the refusal
+// is logged under its id, case and type.
+Result<IntakeDecision> examine(const InboundMessage& message, const IntakeContext& context,
+                               std::optional<Envelope>* refused = nullptr);
 
 }  // namespace govbus

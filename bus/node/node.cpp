@@ -32,6 +32,14 @@ std::string join(const std::vector<std::string>& v) {
     return s;
 }
 
+// Who sent `msg`, for the node's log: the authenticated peer, or else the
+// adapter it came through and the source its envelope claims.
+std::string sender_of(const InboundMessage& msg, const Envelope* env) {
+    if (!msg.peer.empty()) return msg.peer;
+    if (env && !env->source.empty()) return msg.adapter + " (claims " + env->source + ")";
+    return msg.adapter;
+}
+
 router::Topology topology_of(const NodeConfig& c) {
     router::Topology t;
     t.node = c.id;
@@ -242,12 +250,14 @@ void Node::Impl::handle(const std::shared_ptr<const InboundMessage>& original, c
                           return p ? *p : std::nullopt;
                       },
                       std::chrono::system_clock::now(), s.catalogue.get()};
-    auto decision = examine(msg, ctx);
+    std::optional<Envelope> refused;
+    auto decision = examine(msg, ctx, &refused);
     if (!decision) {
         const Problem& p = decision.problem();
-        GOVBUS_LOG(info, "rejected a message from " << (msg.peer.empty() ? msg.adapter : msg.peer) << ": "
-                                                   << p.to_string());
-        record("rejected", nullptr, *original, &p);
+        GOVBUS_LOG(info, "rejected " << (refused ? refused->type + " " + refused->id + " " : std::string("a message "))
+                                     << "from " << sender_of(msg, refused ? &*refused : nullptr) << ": "
+                                     << p.to_string());
+        record("rejected", refused ? &*refused : nullptr, *original, &p);
         if (answer_refused_query(msg, p, done)) return;
         done(decision.problems());
         return;
@@ -366,7 +376,10 @@ void Node::Impl::record(const std::string& event, const Envelope* env, const Inb
         e.message_id = env->id;
         e.case_number = env->case_number;
         e.type = env->type;
-        e.source = env->source;
+        // An endpoint's authenticated identity over what its message claims:
+        // they differ only in a message refused for it (auth.identity_mismatch).
+        const bool endpoint_peer = !msg.peer.empty() && msg.peer.rfind("node:", 0) != 0;
+        e.source = endpoint_peer ? msg.peer : env->source;
         e.region = env->region;
         e.suite = env->security.suite;
     } else {

@@ -6,13 +6,15 @@ must cover twice. A case's path goes delivery.keep_case_paths_seconds after
 the case came down; an answer after that is refused with the reason
 (docs/operator.md, "What the journal keeps")."""
 
+import json
+import os
 import sqlite3
 import subprocess
 import unittest
 
 from proton.utils import SendException
 
-from govbus_harness import GOVBUSD, Endpoint, Topology, case_answer, case_apply, wait_until
+from govbus_harness import GOVBUSD, Endpoint, Topology, case_answer, case_apply, govbus, wait_until
 
 
 def count(journal, sql, key):
@@ -94,6 +96,15 @@ class JournalRetention(unittest.TestCase):
                 self.assertIn("delivery.keep_case_paths_seconds", log)
                 with self.assertRaises(Exception):
                     portal.receive(timeout=3)
+            # The refusal is in the city's exchange log under the case, as an auditor traces it.
+            topo.stop("city-510100")  # flushes its log
+            status, out = govbus("audit", "trace", case, "--log",
+                                 os.path.join(topo.dir, "data", "city-510100", "exchange-log.db"), "--format", "json")
+            self.assertEqual(status, 0, out)
+            records = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+            refused = [r for r in records if r["event"] == "rejected"]
+            self.assertEqual([(r["type"], r["reason_code"], r["source"]) for r in refused],
+                             [("case.result", "route.no_path", "cd.market")], out)
 
     def refused_at_start(self, delivery):
         """govbusd --check of a province whose delivery block is `delivery`: its output, after exit 1."""

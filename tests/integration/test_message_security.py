@@ -15,7 +15,8 @@ from proton import Message
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
-from govbus_harness import (Topology, case_answer, case_apply, client_tls, govbus, govbus_checked, now_rfc3339)
+from govbus_harness import (Topology, case_answer, case_apply, client_tls, govbus, govbus_checked, now_rfc3339,
+                            wait_until)
 
 
 class SecureRecorder(MessagingHandler):
@@ -239,6 +240,15 @@ class MessageSecurity(unittest.TestCase):
         body = self.topo.sign(case_apply(820, department="market"), "sc.portal")
         outcomes = self.send_all("province-510000", "cd.market", [("impostor", body, "application/json")])
         self.assertEqual(outcomes["impostor"], ("rejected", "govbus:auth.identity_mismatch"))
+        # The exchange log files the refusal under the certificate's endpoint, not the one the message claims.
+        log = os.path.join(self.topo.dir, "data", "province-510000", "exchange-log.db")
+
+        def refusals():
+            rc, out = govbus("audit", "search", "--log", log, "--reason", "auth.identity_mismatch", "--format", "json")
+            self.assertEqual(rc, 0, out)
+            return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+        wait_until(lambda: refusals(), 20, "the refusal in the province's exchange log")
+        self.assertEqual([(r["source"], r["type"]) for r in refusals()], [("cd.market", "case.apply")])
 
 
     def test_a_newly_published_crl_takes_effect_without_a_restart(self):

@@ -44,11 +44,12 @@ struct Province {
         topology.children = {{"city-510100", "510100"}, {"city-510700", "510700"}};
     }
 
-    Result<IntakeDecision> examine_envelope(const Envelope& e, const std::string& peer = {}) {
+    Result<IntakeDecision> examine_envelope(const Envelope& e, const std::string& peer = {},
+                                            std::optional<Envelope>* refused = nullptr) {
         InboundMessage m{tools::encode(codec, e), peer, "test"};
-        return examine_bytes(m);
+        return examine_bytes(m, refused);
     }
-    Result<IntakeDecision> examine_bytes(const InboundMessage& m) {
+    Result<IntakeDecision> examine_bytes(const InboundMessage& m, std::optional<Envelope>* refused = nullptr) {
         IntakeContext ctx{config, codec, endpoints, routes, topology, nullptr,
                           [this](const std::string& k) -> std::optional<std::string> {
                               auto it = paths.find(k);
@@ -56,7 +57,7 @@ struct Province {
                               return it->second;
                           },
                           std::chrono::system_clock::now(), catalogue};
-        return examine(m, ctx);
+        return examine(m, ctx, refused);
     }
 };
 
@@ -157,7 +158,21 @@ BOOST_AUTO_TEST_CASE(refuses_a_case_answer_whose_path_is_unknown) {
     Province p;
     auto result = tools::make_case_result(portal_case(), "cd.market");
     result.hops.push_back({"city-510100", format_rfc3339(std::chrono::system_clock::now()), {}});
-    BOOST_TEST(code_of(p.examine_envelope(result)) == "route.no_path");
+    std::optional<Envelope> refused;
+    BOOST_TEST(code_of(p.examine_envelope(result, {}, &refused)) == "route.no_path");
+    // Decoded before it was refused: the refusal is logged under its id, case and type.
+    BOOST_REQUIRE(refused.has_value());
+    BOOST_TEST(refused->id == result.id);
+    BOOST_TEST(refused->case_number == result.case_number);
+    BOOST_TEST(refused->type == "case.result");
+}
+
+BOOST_AUTO_TEST_CASE(a_message_that_does_not_decode_leaves_no_envelope_behind) {
+    Province p;
+    std::optional<Envelope> refused;
+    InboundMessage m{R"({"header":{"id":"x"}})", "", "test"};
+    BOOST_TEST(code_of(p.examine_bytes(m, &refused)) == "schema.invalid");
+    BOOST_TEST(!refused.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(rejects_a_message_whose_last_hop_is_not_a_neighbour) {
