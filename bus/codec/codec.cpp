@@ -34,18 +34,22 @@ std::string default_schema_dir() { return GOVBUS_SOURCE_DIR "/schemas"; }
 Codec::Codec(const std::string& schema_dir, Limits limits) : parts_(std::make_unique<Parts>(schema_dir, limits)) {}
 Codec::~Codec() = default;
 
-Result<Envelope> Codec::decode(std::string_view bytes) const {
+Result<Envelope> Codec::decode(std::string_view bytes, std::optional<Envelope>* refused) const {
     switch (detect_encoding(bytes)) {
-        case Encoding::xml: return decode_xml(bytes);
-        case Encoding::json: return decode_json(bytes);
+        case Encoding::xml: return decode_xml(bytes, refused);
+        case Encoding::json: return decode_json(bytes, refused);
         default:
             return make_problem("message.encoding",
                                 "the message is neither XML (starts with '<') nor JSON (starts with '{')", {}, 1, 1);
     }
 }
 
-Result<Envelope> Codec::decode_xml(std::string_view bytes) const { return parts_->xml.decode(bytes); }
-Result<Envelope> Codec::decode_json(std::string_view bytes) const { return parts_->json.decode(bytes); }
+Result<Envelope> Codec::decode_xml(std::string_view bytes, std::optional<Envelope>* refused) const {
+    return parts_->xml.decode(bytes, refused);
+}
+Result<Envelope> Codec::decode_json(std::string_view bytes, std::optional<Envelope>* refused) const {
+    return parts_->json.decode(bytes, refused);
+}
 std::string Codec::encode_xml(const Envelope& e) const { return parts_->xml.encode(e); }
 std::string Codec::encode_json(const Envelope& e) const { return parts_->json.encode(e); }
 

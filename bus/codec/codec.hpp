@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,10 +41,11 @@ public:
 
     // Parse, validate (envelope and payload schemas) and check data rules.
     // On success the value may carry warnings (Problem::warning). content_type
-    // is set from the encoding read.
-    Result<Envelope> decode(std::string_view bytes) const;  // by detect_encoding()
-    Result<Envelope> decode_xml(std::string_view bytes) const;
-    Result<Envelope> decode_json(std::string_view bytes) const;
+    // is set from the encoding read. A message refused after its header could
+    // be read leaves claimed_header() of it in `*refused` (when given).
+    Result<Envelope> decode(std::string_view bytes, std::optional<Envelope>* refused = nullptr) const;  // by detect_encoding()
+    Result<Envelope> decode_xml(std::string_view bytes, std::optional<Envelope>* refused = nullptr) const;
+    Result<Envelope> decode_json(std::string_view bytes, std::optional<Envelope>* refused = nullptr) const;
 
     // Write an envelope. content_type is not written (it is the encoding itself).
     std::string encode_xml(const Envelope& envelope) const;

@@ -5,6 +5,7 @@
 
 #include "bus/codec/header_rules.hpp"
 #include "bus/codec/json_schema_problem.hpp"
+#include "bus/codec/refused_header.hpp"
 #include "bus/codec/schema_walk.hpp"
 
 #include <boost/json.hpp>
@@ -119,7 +120,7 @@ void find_field(const rapidjson::Value& v, const std::vector<std::string>& path,
 
 }  // namespace
 
-Result<Envelope> JsonCodec::decode(std::string_view bytes) const {
+Result<Envelope> JsonCodec::decode(std::string_view bytes, std::optional<Envelope>* refused) const {
     auto parsed = read_json(bytes, limits_);
     if (!parsed) return parsed.problems();
     const rapidjson::Document& doc = **parsed;
@@ -132,6 +133,7 @@ Result<Envelope> JsonCodec::decode(std::string_view bytes) const {
             return schema_problem(validator, schemas_.envelope(), doc, "", bytes, "envelope 1.0");
     }
     Envelope env = read_envelope(doc);
+    RefusedHeader header(env, refused);
     Problems problems;
     const auto header_problems = check_envelope_fields(schemas_.envelope_fields(), [&](const EnvelopeField& f, auto&& emit) {
         std::string pointer;
@@ -176,6 +178,7 @@ Result<Envelope> JsonCodec::decode(std::string_view bytes) const {
             problems.push_back(located(std::move(p), bytes));
     }
     if (has_error(problems)) return problems;
+    header.decoded();
     return Result<Envelope>(std::move(env)).with_warnings(std::move(problems));
 }
 

@@ -7,6 +7,7 @@
 #include "bus/codec/xml_codec.hpp"
 
 #include "bus/codec/header_rules.hpp"
+#include "bus/codec/refused_header.hpp"
 #include "bus/codec/schema_walk.hpp"
 #include "bus/codec/xerces_runtime.hpp"
 #include "bus/codec/xml_payload.hpp"
@@ -164,7 +165,7 @@ XmlTree XmlCodec::read(std::string_view bytes) const {
     return tree_of(read_xml(bytes, parsers_));
 }
 
-Result<Envelope> XmlCodec::decode(std::string_view bytes) const {
+Result<Envelope> XmlCodec::decode(std::string_view bytes, std::optional<Envelope>* refused) const {
     XmlTree parsed = read(bytes);
     if (parsed.fatal) return std::move(parsed.problems);
     const XmlElement* root = parsed.root();
@@ -178,6 +179,7 @@ Result<Envelope> XmlCodec::decode(std::string_view bytes) const {
         return p;
     }
     Envelope env = read_envelope(root);
+    RefusedHeader header(env, refused);
     const std::string prefix = prefix_of(*root);
     Problems problems;
     const auto header_problems = check_envelope_fields(schemas_.envelope_fields(), [&](const EnvelopeField& f, auto&& emit) {
@@ -243,6 +245,7 @@ Result<Envelope> XmlCodec::decode(std::string_view bytes) const {
             problems.push_back(place_payload_problem(std::move(p), body, schema, base));
     }
     if (has_error(problems)) return problems;
+    header.decoded();
     return Result<Envelope>(std::move(env)).with_warnings(std::move(problems));
 }
 

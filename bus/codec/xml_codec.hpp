@@ -10,6 +10,7 @@
 #include "bus/core/envelope.hpp"
 #include "bus/core/problem.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +23,8 @@ class XmlCodec {
 public:
     XmlCodec(const SchemaSet& schemas, XmlLimits limits);
 
-    Result<Envelope> decode(std::string_view bytes) const;
+    // refused: see Codec::decode.
+    Result<Envelope> decode(std::string_view bytes, std::optional<Envelope>* refused = nullptr) const;
     std::string encode(const Envelope& envelope) const;
     // Precondition: `original` decodes; throws std::invalid_argument otherwise.
     std::string with_hop(std::string_view original, const Hop& hop) const;

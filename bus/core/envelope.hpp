@@ -5,6 +5,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -80,5 +81,13 @@ bool is_known_message_type(const std::string& type);
 
 // Case messages travel up along the path their case came down.
 bool is_case_return_type(const std::string& type);  // case.accept, case.process, case.result
+
+// What a refused message is logged under: its id, correlation id, case
+// number, type, source, destination, region and suite as the message states
+// them, each cut to at most kClaimedFieldBytes (at a UTF-8 boundary, "..."
+// appended): a message that failed its checks may carry anything there.
+// No payload, no signature.
+inline constexpr std::size_t kClaimedFieldBytes = 128;
+Envelope claimed_header(const Envelope& envelope);
 
 }  // namespace govbus

@@ -174,12 +174,12 @@ Result<IntakeDecision> examine(const InboundMessage& msg, const IntakeContext& c
         return make_problem("message.too_large", "the message has " + std::to_string(msg.bytes.size()) +
                                                      " bytes; this node takes at most " +
                                                      std::to_string(ctx.config.max_message_bytes));
-    auto decoded = ctx.codec.decode(msg.bytes);
+    auto decoded = ctx.codec.decode(msg.bytes, refused);
     if (!decoded) return decoded.problems();
     IntakeDecision d;
     d.envelope = std::move(decoded.value());
     if (auto st = decide(d, msg, ctx); !st) {
-        if (refused) *refused = std::move(d.envelope);
+        if (refused) *refused = claimed_header(d.envelope);
         return st.problems();
     }
     return d;

@@ -56,9 +56,9 @@ struct IntakeContext {
 };
 
 // The whole intake for one message; problems carry the reason code that goes
-// back to the sender and into the exchange log. A message refused after it
-// decoded leaves its envelope in `*refused` (when given), so that the refusal
-// is logged under its id, case and type.
+// back to the sender and into the exchange log. A message refused once its
+// header could be read leaves claimed_header() of it in `*refused` (when
+// given), so that the refusal is logged under its id, case and type.
 Result<IntakeDecision> examine(const InboundMessage& message, const IntakeContext& context,
                                std::optional<Envelope>* refused = nullptr);
 

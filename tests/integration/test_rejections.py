@@ -11,7 +11,7 @@ from proton.utils import BlockingConnection
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
-from govbus_harness import Endpoint, Topology, case_apply
+from govbus_harness import Endpoint, Topology, case_apply, govbus
 
 
 class DispositionRecorder(MessagingHandler):
@@ -88,6 +88,22 @@ class Rejections(unittest.TestCase):
                 got, _ = e.receive()
                 self.assertEqual(got["header"]["id"], msg["header"]["id"])
                 e.close()
+
+            # Each refusal is in the province's exchange log; those whose header could be
+            # read are filed under the message, as an auditor searches for it.
+            topo.stop("province-510000")  # flushes its log
+            log = os.path.join(topo.dir, "data", "province-510000", "exchange-log.db")
+            status, out = govbus("audit", "search", "--log", log, "--event", "rejected", "--format", "json")
+            self.assertEqual(status, 0, out)
+            refused = {r["reason_code"]: r for r in (json.loads(l) for l in out.splitlines() if l.startswith("{"))}
+            self.assertEqual(set(refused), {"schema.invalid", "endpoint.unknown", "json.malformed",
+                                            "data.id_number", o["no_route"][1][len("govbus:"):]})
+            for code, msg in (("data.id_number", bad_id), ("endpoint.unknown", unknown_source)):
+                self.assertEqual((refused[code]["message_id"], refused[code]["case_number"], refused[code]["type"]),
+                                 (msg["header"]["id"], msg["header"]["caseNumber"], "case.apply"), code)
+            self.assertEqual(refused["json.malformed"]["message_id"], "")  # nothing could be read
+            # The personal data in the reason is masked.
+            self.assertNotIn("340524198001010013", out)
 
 
 if __name__ == "__main__":

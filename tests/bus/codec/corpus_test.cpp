@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -225,4 +226,42 @@ BOOST_AUTO_TEST_CASE(the_reason_is_the_first_error_not_an_earlier_warning) {
     BOOST_TEST(got.problems().front().code == "data.credit_code");
     BOOST_TEST(got.problem().code == "schema.invalid");
     BOOST_TEST(got.problem().field == "/payload/applicant/legalPerson/phone");
+}
+
+// A message refused after its header was read hands the header back, so the
+// refusal can be logged under the message's id, case and type.
+BOOST_AUTO_TEST_CASE(a_message_refused_for_its_payload_hands_back_its_header) {
+    for (const char* name : {"id-number-check-digit.json", "id-number-check-digit.xml"}) {
+        BOOST_TEST_CONTEXT(name) {
+            std::optional<govbus::Envelope> refused;
+            auto r = codec().decode(slurp(kData / "invalid" / name), &refused);
+            BOOST_REQUIRE(!r.ok());
+            BOOST_TEST(r.problem().code == "data.id_number");
+            BOOST_REQUIRE(refused.has_value());
+            BOOST_TEST(refused->id == "3f2b8c1e-5d4a-4e8b-9c7d-000000000001");
+            BOOST_TEST(refused->case_number == "510100202405200000420");
+            BOOST_TEST(refused->type == "case.apply");
+            BOOST_TEST(refused->payload.is_null());  // the header only
+        }
+    }
+    for (const char* name : {"malformed.json", "malformed.xml"}) {
+        BOOST_TEST_CONTEXT(name) {
+            std::optional<govbus::Envelope> refused;
+            BOOST_TEST(!codec().decode(slurp(kData / "invalid" / name), &refused).ok());
+            BOOST_TEST(!refused.has_value());  // nothing could be read
+        }
+    }
+    std::optional<govbus::Envelope> refused;
+    auto valid = govbus::test::valid_messages().front();
+    BOOST_TEST(codec().decode(slurp(valid), &refused).ok());
+    BOOST_TEST(!refused.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_claimed_header_is_cut_at_a_character_boundary) {
+    govbus::Envelope e;
+    e.id = std::string(127, 'a') + "\xe5\x8a\x9e" + "tail";  // 办 straddles byte 128
+    e.type = "case.apply";
+    auto h = govbus::claimed_header(e);
+    BOOST_TEST(h.id == std::string(127, 'a') + "...");
+    BOOST_TEST(h.type == "case.apply");
 }
