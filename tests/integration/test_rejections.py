@@ -102,6 +102,12 @@ class Rejections(unittest.TestCase):
                 self.assertEqual((refused[code]["message_id"], refused[code]["case_number"], refused[code]["type"]),
                                  (msg["header"]["id"], msg["header"]["caseNumber"], "case.apply"), code)
             self.assertEqual(refused["json.malformed"]["message_id"], "")  # nothing could be read
+            status, out = govbus("audit", "search", "--log", log, "--case", bad_id["header"]["caseNumber"],
+                                 "--format", "json")
+            self.assertEqual(status, 0, out)
+            self.assertEqual([(r["event"], r["reason_code"]) for r in (json.loads(l) for l in out.splitlines()
+                                                                        if l.startswith("{"))],
+                             [("rejected", "data.id_number")], out)
             # The personal data in the reason is masked.
             self.assertNotIn("340524198001010013", out)
 
