@@ -1,6 +1,8 @@
 // Dead letters (list, show, replay, drop) and retention of delivered messages and paths.
 #include "bus/journal/journal.hpp"
 
+#include <initializer_list>
+
 namespace govbus {
 
 namespace {
@@ -9,6 +11,26 @@ namespace {
     "SELECT d.id, d.destination, m.id, m.case_number, m.type, m.source, d.dead_cause, d.reason_code, " \
     "d.reason_text, d.attempts, m.accepted_ms, d.last_attempt_ms, d.dead_ms, m.expires_ms "            \
     "FROM deliveries d JOIN messages m ON m.seq = d.message_seq "
+
+// Runs one DELETE with `values` bound to ?1, ?2, ... in a transaction of its
+// own; how many rows went. Not fsynced: a prune lost to a power cut is done
+// again by the next one.
+Result<std::int64_t> delete_in_one_transaction(sqlite::Database& db, const char* sql,
+                                               std::initializer_list<std::int64_t> values) {
+    sqlite::Transaction tx(db, sqlite::Sync::normal);
+    std::int64_t n = 0;
+    {
+        auto q = db.cached(sql);
+        int i = 1;
+        for (auto v : values) q->bind(i++, v);
+        n = q->run();
+    }
+    if (auto st = tx.commit(); !st) return st.problems();
+    return n;
+}
+
+// LIMIT -1 is SQLite's "no limit".
+std::int64_t no_limit_when_zero(std::int64_t limit) { return limit > 0 ? limit : -1; }
 
 DeadLetter read_dead_letter(sqlite::Statement& q) {
     auto optional_time = [](std::int64_t ms) {
@@ -102,34 +124,24 @@ Status Journal::drop(std::int64_t id) {
 
 Result<std::int64_t> Journal::prune_delivered(TimePoint older_than, std::int64_t limit) {
     std::lock_guard lock(write_mutex_);
-    // Not fsynced: a prune lost to a power cut is done again by the next one.
-    sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
-    // Oldest first through messages_accepted; LIMIT -1 is no limit.
-    auto n = writer_
-                 ->cached("DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE accepted_ms < ?1 AND "
-                          "NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_seq = messages.seq) "
-                          "ORDER BY accepted_ms LIMIT ?2)")
-                 ->bind(1, to_unix_ms(older_than))
-                 .bind(2, limit > 0 ? limit : std::int64_t{-1})
-                 .run();
-    if (auto st = tx.commit(); !st) return st.problems();
-    return n;
+    // Oldest first through messages_accepted.
+    return delete_in_one_transaction(
+        *writer_,
+        "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE accepted_ms < ?1 AND "
+        "NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_seq = messages.seq) "
+        "ORDER BY accepted_ms LIMIT ?2)",
+        {to_unix_ms(older_than), no_limit_when_zero(limit)});
 }
 
 Result<std::int64_t> Journal::prune_paths(PathKind kind, TimePoint older_than, std::int64_t limit) {
     std::lock_guard lock(write_mutex_);
-    sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
-    // Through case_paths_age (journal_schema.cpp), whose kind expression this repeats.
-    auto n = writer_
-                 ->cached("DELETE FROM case_paths WHERE case_number IN (SELECT case_number FROM case_paths "
-                          "WHERE (case_number GLOB 'reply:*') = ?1 AND recorded_ms < ?2 "
-                          "ORDER BY recorded_ms LIMIT ?3)")
-                 ->bind(1, std::int64_t{kind == PathKind::reply_path ? 1 : 0})
-                 .bind(2, to_unix_ms(older_than))
-                 .bind(3, limit > 0 ? limit : std::int64_t{-1})
-                 .run();
-    if (auto st = tx.commit(); !st) return st.problems();
-    return n;
+    // Oldest first through case_paths_age (journal_schema.cpp), whose kind expression this repeats.
+    return delete_in_one_transaction(*writer_,
+                                     "DELETE FROM case_paths WHERE case_number IN (SELECT case_number FROM case_paths "
+                                     "WHERE (case_number GLOB 'reply:*') = ?1 AND recorded_ms < ?2 "
+                                     "ORDER BY recorded_ms LIMIT ?3)",
+                                     {std::int64_t{kind == PathKind::reply_path ? 1 : 0}, to_unix_ms(older_than),
+                                      no_limit_when_zero(limit)});
 }
 
 #undef GOVBUS_DEAD_LETTER_COLUMNS
