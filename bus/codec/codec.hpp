@@ -43,7 +43,8 @@ public:
     // On success the value may carry warnings (Problem::warning). content_type
     // is set from the encoding read. A message refused after its header could
     // be read leaves claimed_header() of it in `*refused` (when given).
-    Result<Envelope> decode(std::string_view bytes, std::optional<Envelope>* refused = nullptr) const;  // by detect_encoding()
+    // decode() picks the encoding by detect_encoding().
+    Result<Envelope> decode(std::string_view bytes, std::optional<Envelope>* refused = nullptr) const;
     Result<Envelope> decode_xml(std::string_view bytes, std::optional<Envelope>* refused = nullptr) const;
     Result<Envelope> decode_json(std::string_view bytes, std::optional<Envelope>* refused = nullptr) const;
 
