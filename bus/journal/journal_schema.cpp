@@ -1,6 +1,9 @@
 // The journal's tables and their migrations, versioned with PRAGMA user_version.
 #include "bus/journal/journal_schema.hpp"
 
+#include "bus/core/log.hpp"
+
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -111,11 +114,19 @@ Status migrate(sqlite::Database& db) {
     }
     const auto& list = migrations();
     static_assert(kVersion >= 1);
+    const auto started = std::chrono::steady_clock::now();
     for (int v = current + 1; v <= kVersion; ++v) {
         sqlite::Transaction tx(db, sqlite::Sync::full);
         db.exec(list.at(static_cast<std::size_t>(v - 1)));
         db.exec("PRAGMA user_version=" + std::to_string(v));
         if (auto st = tx.commit(); !st) return st.problem();
+    }
+    // A new journal is "migrated" from 0; only an existing one is worth a line.
+    if (current > 0 && current < kVersion) {
+        const auto took = std::chrono::steady_clock::now() - started;
+        GOVBUS_LOG(info, "journal: schema upgraded from version "
+                             << current << " to " << kVersion << " in "
+                             << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
     }
     return ok_status();
 }

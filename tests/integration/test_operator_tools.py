@@ -7,7 +7,9 @@ department takes it."""
 
 import contextlib
 import json
+import os
 import re
+import sqlite3
 import unittest
 
 from proton import Timeout
@@ -159,6 +161,20 @@ class OperatorTools(unittest.TestCase):
         status, out = govbus("status", "--config", self.topo.config(CITY), "--format", "xml")
         self.assertEqual(status, 2, out)
         self.assertIn("--format is table or json, not 'xml'", out)
+
+    def test_a_journal_of_an_older_schema_is_upgraded_on_first_open_and_says_so(self):
+        # A consistent copy of the running city's journal, taken back to schema 3.
+        copy = os.path.join(self.topo.dir, "journal-v3.db")
+        with contextlib.closing(sqlite3.connect(self.topo.journal(CITY), timeout=10)) as live, \
+                contextlib.closing(sqlite3.connect(copy)) as old:
+            live.backup(old)
+            old.executescript("DROP INDEX case_paths_age; PRAGMA user_version=3;")
+        status, out = govbus("status", "--journal", copy)
+        self.assertEqual(status, 0, out)
+        self.assertRegex(out, r"journal: schema upgraded from version 3 to 4 in \d+ ms")
+        status, out = govbus("status", "--journal", copy)
+        self.assertEqual(status, 0, out)
+        self.assertNotIn("schema upgraded", out)  # once
 
     def test_an_id_that_is_not_a_number_is_refused_with_the_reason(self):
         for command in ("show", "replay", "drop"):
