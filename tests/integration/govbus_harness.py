@@ -15,6 +15,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from proton import Message
+from proton.handlers import MessagingHandler
 from proton.utils import BlockingConnection
 
 SOURCE = os.environ.get("GOVBUS_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
@@ -285,6 +286,57 @@ class Endpoint:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class DispositionRecorder(MessagingHandler):
+    """Sends messages on ONE link and records each disposition with its error
+    condition: outcomes[name] = ("accepted" | "rejected" | "released", condition name or None).
+    messages: (name, body) or (name, body, content type); JSON when not given.
+    tls: (ca, cert, key) to connect with a client certificate (SASL EXTERNAL),
+    or (ca, None, None) for TLS without one; a refused connection leaves
+    transport_error. Run it with proton.reactor.Container(recorder).run()."""
+
+    def __init__(self, url, messages, tls=None):
+        super().__init__(auto_settle=True)
+        self.url, self.messages, self.tls, self.outcomes = url, messages, tls, {}
+        self.transport_error = None
+
+    def on_start(self, event):
+        if self.tls:
+            self.conn = event.container.connect(self.url, ssl_domain=client_tls(*self.tls), reconnect=False,
+                                                allowed_mechs="EXTERNAL" if self.tls[1] else "ANONYMOUS")
+        else:
+            self.conn = event.container.connect(self.url)
+        self.sender = event.container.create_sender(self.conn, "govbus/in")
+        self.sent = 0
+
+    def on_sendable(self, event):
+        while event.sender.credit and self.sent < len(self.messages):
+            name, body, content_type = (tuple(self.messages[self.sent]) + ("application/json",))[:3]
+            d = event.sender.send(Message(body=body, content_type=content_type))
+            d.tag_name = name
+            self.sent += 1
+
+    def settled(self, event, outcome):
+        cond = event.delivery.remote.condition
+        self.outcomes[event.delivery.tag_name] = (outcome, cond.name if cond else None)
+        if len(self.outcomes) == len(self.messages):
+            self.conn.close()
+
+    def on_transport_error(self, event):
+        cond = event.transport.condition
+        self.transport_error = cond.description if cond else "transport closed"
+        if event.connection:
+            event.connection.close()
+
+    def on_accepted(self, event):
+        self.settled(event, "accepted")
+
+    def on_rejected(self, event):
+        self.settled(event, "rejected")
+
+    def on_released(self, event):
+        self.settled(event, "released")
 
 
 def collect_results(endpoint, expected, timeout=90):

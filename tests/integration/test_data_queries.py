@@ -9,8 +9,7 @@ import time
 import unittest
 import uuid
 
-from govbus_harness import SOURCE, Endpoint, Topology, now_rfc3339
-from test_rejections import DispositionRecorder
+from govbus_harness import SOURCE, DispositionRecorder, Endpoint, Topology, now_rfc3339
 from proton.reactor import Container
 import json
 

@@ -11,52 +11,10 @@ import time
 import unittest
 import uuid
 
-from proton import Message
-from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
-from govbus_harness import (Topology, case_answer, case_apply, client_tls, govbus, govbus_checked, now_rfc3339,
-                            wait_until)
-
-
-class SecureRecorder(MessagingHandler):
-    """Sends messages on ONE TLS link as one endpoint; records each disposition and its error condition."""
-
-    def __init__(self, url, tls, messages):
-        super().__init__(auto_settle=True)
-        self.url, self.tls, self.messages, self.outcomes = url, tls, messages, {}
-        self.transport_error = None
-
-    def on_start(self, event):
-        self.conn = event.container.connect(self.url, ssl_domain=client_tls(*self.tls), reconnect=False,
-                                            allowed_mechs="EXTERNAL" if self.tls[1] else "ANONYMOUS")
-        self.sender = event.container.create_sender(self.conn, "govbus/in")
-        self.sent = 0
-
-    def on_sendable(self, event):
-        while event.sender.credit and self.sent < len(self.messages):
-            name, body, content_type = self.messages[self.sent]
-            d = event.sender.send(Message(body=body, content_type=content_type))
-            d.tag_name = name
-            self.sent += 1
-
-    def settled(self, event, outcome):
-        cond = event.delivery.remote.condition
-        self.outcomes[event.delivery.tag_name] = (outcome, cond.name if cond else None)
-        if len(self.outcomes) == len(self.messages):
-            self.conn.close()
-
-    def on_transport_error(self, event):
-        cond = event.transport.condition
-        self.transport_error = cond.description if cond else "transport closed"
-        if event.connection:
-            event.connection.close()
-
-    def on_accepted(self, event):
-        self.settled(event, "accepted")
-
-    def on_rejected(self, event):
-        self.settled(event, "rejected")
+from govbus_harness import (DispositionRecorder, Topology, case_answer, case_apply, govbus, govbus_checked,
+                            now_rfc3339, wait_until)
 
 
 class MessageSecurity(unittest.TestCase):
@@ -107,7 +65,7 @@ class MessageSecurity(unittest.TestCase):
         return self.recorder(node, endpoint_id, messages, tls).outcomes
 
     def recorder(self, node, endpoint_id, messages, tls=None):
-        rec = SecureRecorder(self.topo.url(node), tls or self.tls_of(endpoint_id), messages)
+        rec = DispositionRecorder(self.topo.url(node), messages, tls=tls or self.tls_of(endpoint_id))
         Container(rec).run()
         return rec
 

@@ -3,50 +3,11 @@ and good messages on the same link are not disturbed."""
 
 import json
 import os
-import tempfile
 import unittest
 
-from proton import Message
-from proton.utils import BlockingConnection
-from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
-from govbus_harness import Endpoint, Topology, case_apply, govbus
-
-
-class DispositionRecorder(MessagingHandler):
-    """Sends messages on ONE link and records each disposition with its error condition."""
-
-    def __init__(self, url, messages):
-        super().__init__(auto_settle=True)
-        self.url, self.messages, self.outcomes = url, messages, {}
-
-    def on_start(self, event):
-        self.conn = event.container.connect(self.url)
-        self.sender = event.container.create_sender(self.conn, "govbus/in")
-        self.sent = 0
-
-    def on_sendable(self, event):
-        while event.sender.credit and self.sent < len(self.messages):
-            name, body = self.messages[self.sent]
-            d = event.sender.send(Message(body=body, content_type="application/json"))
-            d.tag_name = name
-            self.sent += 1
-
-    def settled(self, event, outcome):
-        cond = event.delivery.remote.condition
-        self.outcomes[event.delivery.tag_name] = (outcome, cond.name if cond else None)
-        if len(self.outcomes) == len(self.messages):
-            self.conn.close()
-
-    def on_accepted(self, event):
-        self.settled(event, "accepted")
-
-    def on_rejected(self, event):
-        self.settled(event, "rejected")
-
-    def on_released(self, event):
-        self.settled(event, "released")
+from govbus_harness import DispositionRecorder, Endpoint, Topology, case_apply, govbus
 
 
 class Rejections(unittest.TestCase):
