@@ -7,6 +7,7 @@
 #include "tools/govbus/node_journal.hpp"
 
 #include <charconv>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <optional>
@@ -77,16 +78,23 @@ int run_list(const std::vector<std::string>& argv) {
     return 0;
 }
 
-int run_show(const std::vector<std::string>& argv) {
+// For show and drop: one ID after the journal. Runs `act(journal, id)`, or
+// returns the exit status of what was wrong before it.
+int with_one_dead_letter(const std::vector<std::string>& argv,
+                         const std::function<int(Journal&, std::int64_t)>& act) {
     Args a;
     if (!parse(argv, a) || a.rest.size() != 1) return std::cerr << kUsage, 2;
     auto id = dead_letter_id(a.rest[0]);
     if (!id) return 2;
     auto j = open(a.journal);
     if (!j) return 1;
-    auto d = j->dead_letter(*id);
+    return act(*j, *id);
+}
+
+int show(Journal& j, std::int64_t id) {
+    auto d = j.dead_letter(id);
     if (!d) return std::cerr << "govbus dlq: " << d.problem().to_string() << "\n", 1;
-    if (!d->has_value()) return std::cerr << "govbus dlq: no dead letter with id " << a.rest[0] << "\n", 1;
+    if (!d->has_value()) return std::cerr << "govbus dlq: no dead letter with id " << id << "\n", 1;
     const DeadLetter& x = **d;
     std::cout << "id:           " << x.id << "\nmessage:      " << x.message_id << "\ntype:         " << x.type
               << "\ncase:         " << x.case_number << "\nsource:       " << x.source
@@ -95,6 +103,10 @@ int run_show(const std::vector<std::string>& argv) {
               << "\naccepted:     " << time_text(x.accepted) << "\ndead since:   " << time_text(x.dead_since) << "\n";
     if (x.expires) std::cout << "expires:      " << time_text(*x.expires) << "\n";
     return 0;
+}
+
+int run_show(const std::vector<std::string>& argv) {
+    return with_one_dead_letter(argv, show);
 }
 
 int run_replay(const std::vector<std::string>& argv) {
@@ -126,16 +138,12 @@ int run_replay(const std::vector<std::string>& argv) {
 }
 
 int run_drop(const std::vector<std::string>& argv) {
-    Args a;
-    if (!parse(argv, a) || a.rest.size() != 1) return std::cerr << kUsage, 2;
-    auto id = dead_letter_id(a.rest[0]);
-    if (!id) return 2;
-    auto j = open(a.journal);
-    if (!j) return 1;
-    auto s = j->drop(*id);
-    if (!s) return std::cerr << "govbus dlq: " << s.problem().to_string() << "\n", 1;
-    std::cout << "dropped dead letter " << a.rest[0] << "\n";
-    return 0;
+    return with_one_dead_letter(argv, [](Journal& j, std::int64_t id) {
+        auto s = j.drop(id);
+        if (!s) return std::cerr << "govbus dlq: " << s.problem().to_string() << "\n", 1;
+        std::cout << "dropped dead letter " << id << "\n";
+        return 0;
+    });
 }
 
 const bool registered = register_command({"dlq list", "list a node's dead letters", run_list}) &&
