@@ -3,13 +3,15 @@
 SIGKILL in the middle of a run of hundreds of cases (after a restart every
 case reaches its department once and every result returns)."""
 
+import os
+import subprocess
 import threading
 import time
 import unittest
 
 from proton import ConnectionException, Timeout
 
-from govbus_harness import Endpoint, Topology, case_answer, case_apply, wait_until
+from govbus_harness import GOVBUSD, Endpoint, Topology, case_answer, case_apply, free_port, wait_until
 
 
 class Department(threading.Thread):
@@ -131,6 +133,28 @@ class Reliability(unittest.TestCase):
             self.assertEqual([h["node"] for h in got["hops"]], ["city-510100", "province-510000", "national"])
             nat.close()
             dept.close()
+
+
+    def test_a_second_node_on_a_running_nodes_data_directory_is_refused(self):
+        city = "city-510100"
+        with Topology() as topo:
+            topo.start(city)
+            # The same node again on another port: same journal, same exchange log.
+            with open(topo.config(city)) as f:
+                text = f.read()
+            listen = '"127.0.0.1:%d"' % topo.ports[city]
+            self.assertIn(listen, text)
+            twin = os.path.join(topo.dir, "city-510100-twin.yaml")
+            with open(twin, "w") as f:
+                f.write(text.replace(listen, '"127.0.0.1:%d"' % free_port()))
+            p = subprocess.run([GOVBUSD, "--config", twin], capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            self.assertIn("node.data_dir_in_use: data directory %s is in use by another govbusd (pid %d)"
+                          % (os.path.join(topo.dir, "data", city), topo.procs[city].pid), p.stderr)
+            self.assertIsNone(topo.procs[city].poll(), "the running node must not notice")
+            # Killed with SIGKILL, it leaves the directory free for its restart.
+            topo.kill9(city)
+            topo.start(city)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 // govbusd --config FILE: runs one govbus node until SIGTERM or SIGINT;
 // SIGHUP reloads the route table and endpoint registry.
 #include "audit/exchange_log.hpp"
+#include "bus/core/data_dir_lock.hpp"
 #include "bus/core/log.hpp"
 #include "bus/node/node.hpp"
 #include "bus/node/node_check.hpp"
@@ -93,6 +94,19 @@ int main(int argc, char** argv) {
         std::cout << "configuration OK\n";
         return 0;
     }
+    // One node per data directory, held until the process ends.
+    std::error_code dir_error;
+    std::filesystem::create_directories(config->data_dir, dir_error);
+    if (dir_error) {
+        std::cerr << "govbusd: cannot create data directory " << config->data_dir << ": " << dir_error.message()
+                  << "\n";
+        return 1;
+    }
+    auto data_dir_lock = govbus::DataDirLock::acquire(config->data_dir);
+    if (!data_dir_lock) {
+        std::cerr << "govbusd: cannot start: " << data_dir_lock.problem().to_string() << "\n";
+        return 1;
+    }
     std::unique_ptr<govbus::ExchangeLogSink> sink;
     if (vm.count("benchmark-without-exchange-log")) {
         GOVBUS_LOG(warn, "running WITHOUT an exchange log (--benchmark-without-exchange-log): nothing is audited");
@@ -103,8 +117,6 @@ int main(int argc, char** argv) {
                          "(make them with govbus pki issue --kind node)\n";
             return 1;
         }
-        std::error_code ec;
-        std::filesystem::create_directories(config->data_dir, ec);
         govbus::audit::Options ao;
         ao.node_id = config->id;
         ao.signing_key_path = config->node_key;
