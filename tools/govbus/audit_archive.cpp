@@ -32,7 +32,7 @@ int run_archive(const std::vector<std::string>& args) {
         std::cerr << "govbus audit archive: " << sum.problem().message << "\n";
         return sum.problem().code == "audit.usage" ? 2 : 1;
     }
-    std::cout << "archived " << sum->month << ": " << sum->records << " records (seq " << sum->first_seq << ".."
+    std::cout << "archived " << sum->month << ": " << count_of(sum->records, "record", "records") << " (seq " << sum->first_seq << ".."
               << sum->last_seq << "), sealed by checkpoint #" << sum->seal_number << ", to " << sum->file << "\n";
     return 0;
 }

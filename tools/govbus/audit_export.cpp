@@ -48,9 +48,10 @@ int run_export(const std::vector<std::string>& args) {
         std::cerr << "govbus audit export: " << sum.problem().message << "\n";
         return 3;
     }
-    std::cout << "exported " << sum->records << " records";
+    std::cout << "exported " << count_of(sum->records, "record", "records");
     if (sum->records) std::cout << " (seq " << sum->first_seq << ".." << sum->last_seq << ")";
-    std::cout << ", " << sum->checkpoints << " checkpoints, " << sum->certificates << " certificates to " << *out
+    std::cout << ", " << count_of(sum->checkpoints, "checkpoint", "checkpoints") << ", "
+              << count_of(sum->certificates, "certificate", "certificates") << " to " << *out
               << "\nsee " << *out << "/README.md for how to verify them\n";
     return 0;
 }

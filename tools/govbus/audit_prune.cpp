@@ -40,7 +40,7 @@ int run_prune(const std::vector<std::string>& args) {
     }
     if (res->removed == 0) std::cout << "nothing pruned\n";
     else {
-        std::cout << "pruned " << res->removed << " records of";
+        std::cout << "pruned " << count_of(res->removed, "record", "records") << " of";
         for (const auto& m : res->months) std::cout << " " << m;
         std::cout << "; the log now starts after seq " << res->anchor_seq << " (anchored by its seal checkpoint)\n";
     }

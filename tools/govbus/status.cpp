@@ -88,7 +88,8 @@ int run_status(const std::vector<std::string>& argv) {
     std::cout << "journal " << a.journal << ": " << mib(bytes) << ", WAL " << mib(wal_bytes) << "\n"
               << "messages held: " << s->messages_held;
     if (s->oldest_held) std::cout << ", oldest accepted " << format_rfc3339(*s->oldest_held);
-    std::cout << "\npaths held: " << s->case_paths_held << " cases, " << s->reply_paths_held << " queries\n";
+    std::cout << "\npaths held: " << count_of(s->case_paths_held, "case", "cases") << ", "
+              << count_of(s->reply_paths_held, "query", "queries") << "\n";
     if (s->destinations.empty()) {
         std::cout << "nothing waits: every delivery is done\n";
         return 0;
