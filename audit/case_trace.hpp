@@ -15,7 +15,8 @@ struct TraceStep {
     Record record;
     // On delivered: time since this node received the message (its latency_ms when logged).
     std::optional<std::int64_t> at_node_ms;
-    // On received: time since another node delivered the same message, and which node.
+    // On received from another node: time since that node routed the message
+    // here (its wait in that node's outbox and the transfer), and which node.
     std::optional<std::int64_t> between_nodes_ms;
     std::string from_node;
 };

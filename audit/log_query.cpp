@@ -33,10 +33,11 @@ Where build_where(const Query& q, bool keyed) {
         add(q.message_id, "message_id = ?");
     }
     if (!q.endpoint.empty()) {
+        // A delivery names its endpoint "endpoint:ID"; the endpoint's own messages name it "ID".
+        const std::string id(endpoint_id(q.endpoint)), prefixed = std::string(kEndpointPrefix) + id;
         w.sql += w.sql.empty() ? " WHERE " : " AND ";
-        w.sql += "(source = ? OR destination = ?)";
-        w.texts.push_back(q.endpoint);
-        w.texts.push_back(q.endpoint);
+        w.sql += "(source IN (?, ?) OR destination IN (?, ?))";
+        w.texts.insert(w.texts.end(), {id, prefixed, id, prefixed});
     }
     add(q.type, "type = ?");
     const std::string reason_clause = std::string("reason_code = ? AND ") + kHasReason;

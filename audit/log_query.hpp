@@ -16,7 +16,7 @@ namespace govbus::audit {
 struct Query {
     std::string case_number;
     std::string message_id;
-    std::string endpoint;  // matches source or destination
+    std::string endpoint;  // matches source or destination, "ID" and "endpoint:ID" alike
     std::string type;
     std::string reason;    // reason code
     std::string event;     // event name

@@ -74,6 +74,7 @@ std::vector<StatsRow> compute_stats(LogReader& reader, StatsGroup group, StatsPe
                 bool intake = kind && (*kind == EventKind::received || *kind == EventKind::rejected ||
                                        *kind == EventKind::accepted);
                 key = s.text(intake ? 2 : 3);
+                key = std::string(endpoint_id(key));
                 break;
             }
             case StatsGroup::type: key = s.text(4); break;

@@ -29,7 +29,8 @@ struct StatsRow {
 };
 
 // The endpoint of an event: its source for intake events (received,
-// rejected, accepted), its destination for everything after.
+// rejected, accepted), its destination for everything after; an endpoint
+// destination counts under its id ("cd.tax" for "endpoint:cd.tax").
 std::vector<StatsRow> compute_stats(LogReader& reader, StatsGroup group, StatsPeriod period,
                                     std::optional<std::int64_t> from_ms, std::optional<std::int64_t> to_ms,
                                     const std::function<void(std::int64_t, std::int64_t)>& progress = {});

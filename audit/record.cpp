@@ -13,6 +13,10 @@ constexpr std::array<std::string_view, 10> kEventNames = {
     "retried",  "expired",  "dead_lettered", "replayed"};
 }
 
+std::string_view endpoint_id(std::string_view text) {
+    return text.starts_with(kEndpointPrefix) ? text.substr(kEndpointPrefix.size()) : text;
+}
+
 std::string_view to_string(EventKind kind) { return kEventNames[static_cast<std::size_t>(kind)]; }
 
 std::optional<EventKind> parse_event_kind(std::string_view text) {

@@ -18,6 +18,12 @@ std::optional<EventKind> parse_event_kind(std::string_view text);
 // rejected, expired and dead_lettered end a message's way through a node unsuccessfully.
 bool is_failure(EventKind kind);
 
+// Nodes name the destination of a routed or delivered message
+// "endpoint:ID" or "node:ID"; sources are endpoint ids as the message states
+// them. The endpoint id in either: `text` without an "endpoint:" prefix.
+std::string_view endpoint_id(std::string_view text);
+inline constexpr std::string_view kEndpointPrefix = "endpoint:";
+
 struct Record {
     std::int64_t seq = 0;
     std::string time;          // RFC 3339 with milliseconds and the node's offset

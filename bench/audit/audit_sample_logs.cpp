@@ -72,27 +72,38 @@ int main(int argc, char** argv) {
             e.source = from;
             e.destination = to;
             e.region = "510100";
-            e.raw = "<Envelope id='" + msg + "'/>" + std::string(static_cast<std::size_t>(800 + 37 * (n % 40)), ' ');
+            // The message as received, for its digest, at intake; a delivery records the bytes it sent.
+            const std::size_t body = 800 + 37 * static_cast<std::size_t>(n % 40);
+            if (k == EventKind::received || k == EventKind::rejected)
+                e.raw = "<Envelope id='" + msg + "'/>" + std::string(body, ' ');
+            else if (k == EventKind::delivered)
+                e.size = static_cast<std::int64_t>(body + 180);  // with the hops the nodes added
             e.latency_ms = lat;
             e.time = t + std::chrono::milliseconds(at_ms);
             return e;
         };
-        province->record(ev(EventKind::received, "sc.portal", dest, 0, std::nullopt));
+        // As the nodes log it: the destination is known from the routing on,
+        // named "node:ID" or "endpoint:ID"; a node logs a delivery once the
+        // next one has accepted the message, so after the next one's receipt.
+        const std::string to_city = "node:city-510100", to_dept = std::string("endpoint:") + dest;
+        province->record(ev(EventKind::received, "sc.portal", "", 0, std::nullopt));
         if (n % 10 == 9) {
-            auto bad = ev(EventKind::rejected, "sc.portal", dest, 4, 4);
+            auto bad = ev(EventKind::rejected, "sc.portal", "", 4, std::nullopt);
             bad.reason_code = "data.id_number";
             bad.reason_text = "applicant 张三丰 ID 34052419800101001X, tel 13812345678: wrong check digit";
             bad.personal_names = {"张三丰"};
             province->record(bad);
             continue;
         }
-        province->record(ev(EventKind::accepted, "sc.portal", dest, 6, 6));
-        province->record(ev(EventKind::routed, "sc.portal", dest, 8, 8));
-        int hop = 30 + (n * 13) % 90;
-        province->record(ev(EventKind::delivered, "sc.portal", "city-510100", hop, hop));
-        city->record(ev(EventKind::received, "province-510000", dest, hop + 12, std::nullopt));
+        province->record(ev(EventKind::accepted, "sc.portal", "", 6, std::nullopt));
+        province->record(ev(EventKind::routed, "sc.portal", to_city, 6, std::nullopt));
+        int hop = 10 + (n * 13) % 90;  // in the province's outbox and on the wire
+        city->record(ev(EventKind::received, "sc.portal", "", 6 + hop, std::nullopt));
+        city->record(ev(EventKind::accepted, "sc.portal", "", 6 + hop + 5, std::nullopt));
+        city->record(ev(EventKind::routed, "sc.portal", to_dept, 6 + hop + 5, std::nullopt));
+        province->record(ev(EventKind::delivered, "sc.portal", to_city, 6 + hop + 7, 6 + hop + 7));
         int at_city = 10 + (n * 7) % 40;
-        city->record(ev(EventKind::delivered, "province-510000", dest, hop + 12 + at_city, at_city));
+        city->record(ev(EventKind::delivered, "sc.portal", to_dept, 6 + hop + at_city, at_city));
     }
     province->flush();
     city->flush();

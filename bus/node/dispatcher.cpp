@@ -104,9 +104,9 @@ void Dispatcher::send_handed_out() {
         if (!adapter) {
             // Unreachable since its accept (the tables were reloaded): back to
             // the outbox as a failed attempt, like any delivery that cannot go.
-            on_result(outcome_of(d), d.source, d.id, d.accepted,
-                      DeliveryResult{DeliveryResult::Kind::retry,
-                                     make_problem("delivery.no_adapter", "no adapter reaches " + d.destination)});
+            on_result(attempt_of(d), DeliveryResult{DeliveryResult::Kind::retry,
+                                                    make_problem("delivery.no_adapter",
+                                                                 "no adapter reaches " + d.destination)});
             continue;
         }
         auto [left, first] = room.try_emplace(d.destination, 0);
@@ -126,16 +126,15 @@ void Dispatcher::send_handed_out() {
                               std::make_move_iterator(later.end()));
 }
 
+Dispatcher::Attempt Dispatcher::attempt_of(Delivery& d) {
+    return {outcome_of(d), std::move(d.source), d.id, d.accepted, static_cast<std::int64_t>(d.body.size())};
+}
+
 void Dispatcher::send(Adapter* adapter, Delivery d) {
-    OutboundMessage meta = outcome_of(d);
-    OutboundMessage m = meta;
+    Attempt a = attempt_of(d);
+    OutboundMessage m = a.meta;
     m.bytes = std::move(d.body);
-    auto id = d.id;
-    auto accepted = d.accepted;
-    std::string source = std::move(d.source);
-    adapter->deliver(std::move(m), [this, meta, source, id, accepted](DeliveryResult r) {
-        on_result(meta, source, id, accepted, std::move(r));
-    });
+    adapter->deliver(std::move(m), [this, a = std::move(a)](DeliveryResult r) { on_result(a, std::move(r)); });
 }
 
 void Dispatcher::run() {
@@ -186,8 +185,9 @@ void Dispatcher::pump(TimePoint now) {
     }
 }
 
-void Dispatcher::on_result(const OutboundMessage& m, const std::string& source, std::int64_t id, TimePoint accepted,
-                           DeliveryResult r) {
+void Dispatcher::on_result(const Attempt& a, DeliveryResult r) {
+    const OutboundMessage& m = a.meta;
+    const std::int64_t id = a.id;
     auto now = std::chrono::system_clock::now();
     switch (r.kind) {
         case DeliveryResult::Kind::delivered: {
@@ -200,7 +200,7 @@ void Dispatcher::on_result(const OutboundMessage& m, const std::string& source, 
             if (stopped)
                 if (auto s = journal_.delivered(id); !s) GOVBUS_LOG(error, "journal: " << s.problem().to_string());
             GOVBUS_LOG(debug, "delivered " << m.type << " " << m.message_id << " to " << m.destination);
-            record("delivered", m, source, nullptr, accepted);
+            record("delivered", a, nullptr);
             break;
         }
         case DeliveryResult::Kind::retry: {
@@ -210,11 +210,11 @@ void Dispatcher::on_result(const OutboundMessage& m, const std::string& source, 
             } else if (d->dead_lettered) {
                 GOVBUS_LOG(warn, "dead-lettered " << m.message_id << " for " << m.destination << " after "
                                                   << d->attempts << " attempts: " << r.reason.to_string());
-                record("dead_lettered", m, source, &r.reason, accepted);
+                record("dead_lettered", a, &r.reason);
             } else {
                 GOVBUS_LOG(info, "retrying " << m.message_id << " to " << m.destination << " (attempt "
                                              << d->attempts << "): " << r.reason.to_string());
-                record("retried", m, source, &r.reason, accepted);
+                record("retried", a, &r.reason);
             }
             break;
         }
@@ -222,27 +222,28 @@ void Dispatcher::on_result(const OutboundMessage& m, const std::string& source, 
             if (auto s = journal_.rejected(id, r.reason, now); !s)
                 GOVBUS_LOG(error, "journal: " << s.problem().to_string());
             GOVBUS_LOG(warn, m.destination << " refused " << m.message_id << ": " << r.reason.to_string());
-            record("dead_lettered", m, source, &r.reason, accepted);
+            record("dead_lettered", a, &r.reason);
             break;
     }
     wake();
 }
 
-void Dispatcher::record(const std::string& event, const OutboundMessage& m, const std::string& source,
-                        const Problem* reason, TimePoint accepted) {
+void Dispatcher::record(const std::string& event, const Attempt& a, const Problem* reason) {
     if (!events_) return;
+    const OutboundMessage& m = a.meta;
     ExchangeEvent e;
     e.event = event;
     e.message_id = m.message_id;
     e.case_number = m.case_number;
     e.type = m.type;
-    e.source = source;
+    e.source = a.source;
     e.destination = m.destination;
+    e.size = a.size;
     if (reason) {
         e.reason_code = reason->code;
         e.reason_text = reason->message;
     }
-    e.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now() - accepted)
+    e.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now() - a.accepted)
                        .count();
     events_->record(e);
 }

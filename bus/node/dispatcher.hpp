@@ -47,10 +47,17 @@ private:
     // Sends what the journal handed out at accept, as far as capacity allows.
     void send_handed_out();
     void send(Adapter* adapter, Delivery d);
-    void on_result(const OutboundMessage& m, const std::string& source, std::int64_t id, TimePoint accepted,
-                   DeliveryResult r);
-    void record(const std::string& event, const OutboundMessage& m, const std::string& source, const Problem* reason,
-                TimePoint accepted);
+    // One delivery attempt as its outcome is recorded: the delivery without its body.
+    struct Attempt {
+        OutboundMessage meta;  // bytes left empty
+        std::string source;
+        std::int64_t id = 0;
+        TimePoint accepted;
+        std::int64_t size = 0;  // bytes sent (the exchange log's size of the delivery)
+    };
+    static Attempt attempt_of(Delivery& d);  // takes the source, leaves the body
+    void on_result(const Attempt& a, DeliveryResult r);
+    void record(const std::string& event, const Attempt& a, const Problem* reason);
     // Records the successful deliveries collected since the last pass, in one transaction.
     void flush_delivered();
 

@@ -33,9 +33,14 @@ BOOST_AUTO_TEST_CASE(searches_by_case_endpoint_reason_event_and_time) {
     Query by_case;
     by_case.case_number = "C-1";
     BOOST_TEST(r->search(by_case).size() == 4u);
+    // Deliveries name their endpoint "endpoint:cd.tax"; either form finds them.
     Query by_endpoint;
     by_endpoint.endpoint = "cd.tax";
-    BOOST_TEST(r->search(by_endpoint).size() == 20u);
+    BOOST_TEST(r->search(by_endpoint).size() == 10u);
+    by_endpoint.endpoint = "endpoint:cd.tax";
+    BOOST_TEST(r->search(by_endpoint).size() == 10u);
+    by_endpoint.endpoint = "sc.portal";  // the source of everything the province logged
+    BOOST_TEST(r->search(by_endpoint).size() == 26u);
     Query by_reason;
     by_reason.reason = "signature.bad";
     auto bad = r->search(by_reason);
@@ -68,6 +73,9 @@ BOOST_AUTO_TEST_CASE(the_searched_columns_are_indexed) {
     const std::string by_case = plan_of("key_ref IN (SELECT ref FROM message_keys WHERE case_number='C-1')");
     BOOST_TEST(by_case.find("USING COVERING INDEX message_keys_case") != std::string::npos, by_case);
     BOOST_TEST(by_case.find("USING INDEX records_key") != std::string::npos, by_case);
+    const std::string by_endpoint = plan_of("(source IN ('x', 'endpoint:x') OR destination IN ('x', 'endpoint:x'))");
+    BOOST_TEST(by_endpoint.find("INDEX records_source") != std::string::npos, by_endpoint);
+    BOOST_TEST(by_endpoint.find("INDEX records_destination") != std::string::npos, by_endpoint);
     const std::string by_message = plan_of("key_ref IN (SELECT ref FROM message_keys WHERE message_id='m-7')");
     BOOST_TEST(by_message.find("USING COVERING INDEX message_keys_message") != std::string::npos, by_message);
     // Reason and rare events are in partial indexes, used when the query repeats their condition.
@@ -113,7 +121,8 @@ BOOST_AUTO_TEST_CASE(stats_count_bytes_failures_and_latency_percentiles) {
     // Intake events count for the source (sc.portal), deliveries for the destination.
     std::map<std::string, StatsRow> by;
     for (auto& row : rows) by[row.key] = row;
-    BOOST_REQUIRE(by.count("cd.tax"));
+    BOOST_REQUIRE(by.count("cd.tax"));  // the deliveries to "endpoint:cd.tax"
+    BOOST_TEST(!by.count("endpoint:cd.tax"));
     BOOST_TEST(by["cd.tax"].period == "2026-10-05");
     BOOST_TEST(by["cd.tax"].delivered == 10);
     BOOST_TEST(by["cd.tax"].bytes == 10 * 2048);
@@ -135,17 +144,20 @@ BOOST_AUTO_TEST_CASE(trace_merges_two_nodes_into_one_timeline_with_hop_times) {
     TwoNodeLogs logs;
     auto steps = trace_case({logs.city, logs.province}, "C-1");
     BOOST_REQUIRE(steps.ok());
-    BOOST_REQUIRE(steps->size() == 6u);
+    BOOST_REQUIRE(steps->size() == 7u);
     std::vector<std::string> order;
     for (auto& s : *steps) order.push_back(s.record.node_id + ":" + s.record.event);
     std::vector<std::string> expected = {"province-510000:received", "province-510000:accepted",
-                                         "province-510000:routed",   "province-510000:delivered",
-                                         "city-510100:received",     "city-510100:delivered"};
+                                         "province-510000:routed",   "city-510100:received",
+                                         "city-510100:routed",       "province-510000:delivered",
+                                         "city-510100:delivered"};
     BOOST_TEST(order == expected, boost::test_tools::per_element());
-    BOOST_TEST(*(*steps)[3].at_node_ms == 40);
-    BOOST_TEST(*(*steps)[4].between_nodes_ms == 15);
-    BOOST_TEST((*steps)[4].from_node == "province-510000");
-    BOOST_TEST(*(*steps)[5].at_node_ms == 15);
+    // The hop: from the province's routing to the city (10 ms) to the city's receipt (25 ms).
+    BOOST_TEST(*(*steps)[3].between_nodes_ms == 15);
+    BOOST_TEST((*steps)[3].from_node == "province-510000");
+    BOOST_TEST(!(*steps)[0].between_nodes_ms);  // from the portal, an endpoint: no hop between nodes
+    BOOST_TEST(*(*steps)[5].at_node_ms == 40);
+    BOOST_TEST(*(*steps)[6].at_node_ms == 45);
 }
 
 BOOST_AUTO_TEST_CASE(export_writes_records_checkpoints_certificates_and_a_readme) {

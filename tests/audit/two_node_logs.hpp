@@ -14,7 +14,8 @@ struct TwoNodeLogs {
     std::string province = dir.file("province.db");
     std::string city = dir.file("city.db");
 
-    // Case C-1: portal -> province (40 ms) -> city (15 ms on the wire) -> market bureau (15 ms).
+    // Case C-1: portal -> province (routed after 10 ms) -> city (received 15 ms later) -> market bureau
+    // (delivered 45 ms after the city's receipt; the province's delivery is logged at 40 ms).
     // Case C-2: rejected at the province for a bad signature. Cases C-3..C-12: delivered at the province.
     explicit TwoNodeLogs(const char* start = "2026-10-05T09:00:00+08:00") {
         auto t0 = *parse_rfc3339(start);
@@ -44,22 +45,26 @@ struct TwoNodeLogs {
             e.time = t0 + std::chrono::milliseconds(at_ms);
             return e;
         };
-        p->record(ev(EventKind::received, "m-1", "C-1", "sc.portal", "city-510100", 0));
-        p->record(ev(EventKind::accepted, "m-1", "C-1", "sc.portal", "city-510100", 5, 5));
-        p->record(ev(EventKind::routed, "m-1", "C-1", "sc.portal", "city-510100", 10, 10));
-        p->record(ev(EventKind::delivered, "m-1", "C-1", "sc.portal", "city-510100", 40, 40));
-        c->record(ev(EventKind::received, "m-1", "C-1", "province-510000", "cd.market", 55));
-        c->record(ev(EventKind::delivered, "m-1", "C-1", "province-510000", "cd.market", 70, 15));
-        auto bad = ev(EventKind::rejected, "m-2", "C-2", "sc.portal", "city-510100", 100);
+        // As nodes log it: the province routes to "node:city-510100" and logs
+        // the delivery once the city has accepted, after the city's receipt.
+        p->record(ev(EventKind::received, "m-1", "C-1", "sc.portal", "", 0));
+        p->record(ev(EventKind::accepted, "m-1", "C-1", "sc.portal", "", 5, 5));
+        p->record(ev(EventKind::routed, "m-1", "C-1", "sc.portal", "node:city-510100", 10, 10));
+        c->record(ev(EventKind::received, "m-1", "C-1", "sc.portal", "", 25));
+        c->record(ev(EventKind::routed, "m-1", "C-1", "sc.portal", "endpoint:cd.market", 30));
+        p->record(ev(EventKind::delivered, "m-1", "C-1", "sc.portal", "node:city-510100", 40, 40));
+        c->record(ev(EventKind::delivered, "m-1", "C-1", "sc.portal", "endpoint:cd.market", 70, 45));
+        auto bad = ev(EventKind::rejected, "m-2", "C-2", "sc.portal", "", 100);
         bad.reason_code = "signature.bad";
         bad.reason_text = "signature of 13812345678's application does not verify";
-        p->record(ev(EventKind::received, "m-2", "C-2", "sc.portal", "city-510100", 90));
+        p->record(ev(EventKind::received, "m-2", "C-2", "sc.portal", "", 90));
         p->record(bad);
         for (int i = 3; i <= 12; ++i) {
             std::string m = "m-" + std::to_string(i), cs = "C-" + std::to_string(i);
             int at = 3600000 * (i % 2) + 1000 * i;  // two hours
-            p->record(ev(EventKind::received, m.c_str(), cs.c_str(), "sc.portal", "cd.tax", at));
-            p->record(ev(EventKind::delivered, m.c_str(), cs.c_str(), "sc.portal", "cd.tax", at + 10 * i, 10 * i));
+            p->record(ev(EventKind::received, m.c_str(), cs.c_str(), "sc.portal", "", at));
+            p->record(
+                ev(EventKind::delivered, m.c_str(), cs.c_str(), "sc.portal", "endpoint:cd.tax", at + 10 * i, 10 * i));
         }
         p->flush();
         c->flush();

@@ -1,6 +1,6 @@
 """A case run through three levels is traced end to end from the exchange
-logs of the three nodes it passed (`govbus audit trace`), and every log
-verifies (`govbus audit verify`)."""
+logs of the three nodes it passed (`govbus audit trace`), with the time of
+each hop between nodes, and every log verifies (`govbus audit verify`)."""
 
 import hashlib
 import json
@@ -50,6 +50,28 @@ class AuditTrace(unittest.TestCase):
             self.assertEqual(received[0]["digest_alg"], "sha256")
             self.assertEqual(received[0]["digest"], hashlib.sha256(sent).hexdigest())
             self.assertEqual(received[0]["size"], len(sent))
+            # The time between nodes: from the routing at one node to the receipt at the next.
+            def hop(node, type_):
+                found = [r for r in records if (r["node_id"], r["event"], r["type"]) == (node, "received", type_)]
+                self.assertEqual(len(found), 1, (node, type_))
+                return found[0]
+            down, up = hop("city-510100", "case.apply"), hop("province-510000", "case.result")
+            self.assertEqual(down.get("from_node"), "province-510000", down)
+            self.assertEqual(up.get("from_node"), "city-510100", up)
+            for r in (down, up):
+                self.assertGreaterEqual(r["between_nodes_ms"], 0, r)  # one clock on one machine
+            self.assertNotIn("between_nodes_ms", received[0], "the portal is an endpoint, not a node")
+            # A delivery records the bytes it sent: the message with this node's hop added.
+            delivered = [r for r in records if r["event"] == "delivered" and r["type"] == "case.apply"]
+            self.assertEqual(len(delivered), 2)
+            for r in delivered:
+                self.assertGreater(r["size"], len(sent), r)
+            # The department's deliveries are found by its id, as its own messages are.
+            status, out = govbus("audit", "search", "--log", logs[2], "--endpoint", "cd.market", "--format", "json")
+            self.assertEqual(status, 0, out)
+            found = {(r["event"], r["type"]) for r in map(json.loads, out.splitlines()) if r}
+            self.assertIn(("delivered", "case.apply"), found)  # destination "endpoint:cd.market"
+            self.assertIn(("received", "case.result"), found)  # source "cd.market"
             times = [r["time"] for r in records]
             self.assertEqual(times, sorted(times), "one timeline, ordered by time")
             for log in logs:

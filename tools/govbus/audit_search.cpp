@@ -17,7 +17,8 @@ const char* kUsage =
     "         [--reason CODE] [--event EVENT] [--from TIME] [--to TIME] [--limit N]\n"
     "         [--format table|json|csv]\n"
     "TIME is RFC 3339 (2026-10-05T09:00:00+08:00) or a date (2026-10-05, midnight at the log's offset);\n"
-    "--from is inclusive, --to exclusive. --endpoint matches the source or the destination.\n";
+    "--from is inclusive, --to exclusive. --endpoint matches the source or the destination\n"
+    "(an endpoint's deliveries are logged to \"endpoint:ID\"; either form finds them).\n";
 
 int run_search(const std::vector<std::string>& args) {
     auto o = audit::parse_auditor_options(args, {"--log", "--case", "--message", "--endpoint", "--type", "--reason",
@@ -60,7 +61,8 @@ int run_search(const std::vector<std::string>& args) {
     if (auto l = o.get("--limit")) q.limit = static_cast<std::size_t>(std::stoul(*l));
     auto records = reader->search(q);
     audit::print_records(std::cout, records, *format);
-    if (*format == audit::RecordFormat::table) std::cout << "(" << records.size() << " records)\n";
+    if (*format == audit::RecordFormat::table)
+        std::cout << "(" << count_of(static_cast<std::int64_t>(records.size()), "record", "records") << ")\n";
     return 0;
 }
 

@@ -16,7 +16,8 @@ namespace {
 const char* kUsage =
     "usage: govbus audit trace CASE --log FILE [--log FILE ...] [--format table|json]\n"
     "Merges the case's records from each node's log by time. AT NODE: time from received to\n"
-    "delivered at that node; BETWEEN: time from the previous node's delivery to this receipt.\n";
+    "delivered at that node; BETWEEN: time from the previous node's routing of the message\n"
+    "to this node until its receipt here (its wait in that node's outbox and the transfer).\n";
 
 std::string ms(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) + " ms" : ""; }
 
@@ -57,7 +58,9 @@ int run_trace(const std::vector<std::string>& args) {
                         ms(s.at_node_ms), s.between_nodes_ms ? ms(s.between_nodes_ms) + " from " + s.from_node : "",
                         r.reason_code});
     }
-    std::cout << "case " << o.positional.front() << ": " << steps->size() << " records from " << logs.size() << " logs\n";
+    std::cout << "case " << o.positional.front() << ": "
+              << count_of(static_cast<std::int64_t>(steps->size()), "record", "records") << " from "
+              << count_of(static_cast<std::int64_t>(logs.size()), "log", "logs") << "\n";
     audit::print_table(std::cout, {"TIME", "NODE", "EVENT", "TYPE", "FROM -> TO", "MESSAGE", "AT NODE", "BETWEEN", "REASON"},
                        rows);
     return steps->empty() ? 1 : 0;
