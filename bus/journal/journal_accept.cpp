@@ -33,6 +33,7 @@ Delivery handed_out(const Accept& a, std::int64_t id, const std::string& destina
     d.type = a.type;
     d.source = a.source;
     d.content_type = a.content_type;
+    d.region = a.region;
     d.body = a.body;
     d.created = a.created;
     d.expires = a.expires;
@@ -154,12 +155,12 @@ bool Journal::write_accepts(const std::vector<PendingAccept>& batch, std::int64_
         if (savepoints) db.cached("SAVEPOINT accept")->run();
         auto ins = db.cached(
             "INSERT INTO messages(id, case_number, type, source, content_type, body, created_ms, expires_ms, "
-            "priority, accepted_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+            "priority, accepted_ms, region) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
             "ON CONFLICT(id) DO NOTHING");
         ins->bind(1, a.message_id).bind(2, a.case_number).bind(3, a.type).bind(4, a.source);
         ins->bind(5, a.content_type).bind_blob(6, a.body).bind(7, to_unix_ms(a.created));
         const std::int64_t expires = a.expires ? to_unix_ms(*a.expires) : 0;
-        ins->bind(8, expires).bind(9, std::int64_t{a.priority}).bind(10, now);
+        ins->bind(8, expires).bind(9, std::int64_t{a.priority}).bind(10, now).bind(11, a.region);
         const bool fresh = ins->run() == 1;
         const std::int64_t seq = db.last_insert_rowid();
         if (fresh) {

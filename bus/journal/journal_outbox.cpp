@@ -34,7 +34,7 @@ Result<std::vector<Delivery>> Journal::take_ready(const std::string& destination
     {
         auto q = writer_->cached(
             "SELECT d.id, d.attempts, m.id, m.case_number, m.type, m.source, m.content_type, m.body, "
-            "m.created_ms, m.expires_ms, m.priority, m.accepted_ms "
+            "m.created_ms, m.expires_ms, m.priority, m.accepted_ms, m.region "
             // INDEXED BY: walking the outbox in hand-out order stops after `limit`
             // rows; the planner would otherwise gather every due row and sort.
             "FROM deliveries d INDEXED BY deliveries_outbox JOIN messages m ON m.seq = d.message_seq "
@@ -56,6 +56,7 @@ Result<std::vector<Delivery>> Journal::take_ready(const std::string& destination
             d.expires = optional_time(q->column_int(9));
             d.priority = static_cast<int>(q->column_int(10));
             d.accepted = from_unix_ms(q->column_int(11));
+            d.region = q->column_text(12);
             out.push_back(std::move(d));
         }
     }

@@ -97,6 +97,11 @@ CREATE INDEX deliveries_case ON deliveries(destination, case_number) WHERE case_
         R"sql(
 CREATE INDEX case_paths_age ON case_paths((case_number GLOB 'reply:*'), recorded_ms);
 )sql",
+        // 5: the message's region code, for the exchange log's records of
+        // its deliveries (they are written long after the envelope was read).
+        R"sql(
+ALTER TABLE messages ADD COLUMN region TEXT NOT NULL DEFAULT '';
+)sql",
     };
     return list;
 }

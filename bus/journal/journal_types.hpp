@@ -24,6 +24,7 @@ struct Accept {
     std::string source;        // sending endpoint id
     std::string body;          // raw message bytes as received, hops included
     std::string content_type;  // "application/xml" or "application/json"
+    std::string region;        // the envelope's region code ("" when it has none)
     TimePoint created{};
     std::optional<TimePoint> expires;  // none: never expires
     int priority = 4;                  // 0 (lowest) .. 9; higher leaves first
@@ -64,6 +65,7 @@ struct Delivery {
     std::string type;
     std::string source;
     std::string content_type;
+    std::string region;
     std::string body;
     TimePoint created{};
     std::optional<TimePoint> expires;

@@ -127,7 +127,8 @@ void Dispatcher::send_handed_out() {
 }
 
 Dispatcher::Attempt Dispatcher::attempt_of(Delivery& d) {
-    return {outcome_of(d), std::move(d.source), d.id, d.accepted, static_cast<std::int64_t>(d.body.size())};
+    return {outcome_of(d), std::move(d.source), d.id, d.accepted, static_cast<std::int64_t>(d.body.size()),
+            std::move(d.region)};
 }
 
 void Dispatcher::send(Adapter* adapter, Delivery d) {
@@ -239,6 +240,7 @@ void Dispatcher::record(const std::string& event, const Attempt& a, const Proble
     e.source = a.source;
     e.destination = m.destination;
     e.size = a.size;
+    e.region = a.region;
     if (reason) {
         e.reason_code = reason->code;
         e.reason_text = reason->message;

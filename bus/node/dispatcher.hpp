@@ -54,6 +54,7 @@ private:
         std::int64_t id = 0;
         TimePoint accepted;
         std::int64_t size = 0;  // bytes sent (the exchange log's size of the delivery)
+        std::string region;
     };
     static Attempt attempt_of(Delivery& d);  // takes the source, leaves the body
     void on_result(const Attempt& a, DeliveryResult r);

@@ -273,6 +273,7 @@ void Node::Impl::handle(const std::shared_ptr<const InboundMessage>& original, c
     a.source = env.source;
     a.body = std::move(d->stored);  // the journal keeps the bytes; nothing here reads them again
     a.content_type = env.content_type;
+    a.region = env.region;
     a.created = parse_rfc3339(env.created).value_or(ctx.now);
     if (!env.expires.empty()) a.expires = parse_rfc3339(env.expires);
     if (!a.expires) a.expires = ctx.now + std::chrono::seconds(config_.default_ttl_seconds);
@@ -335,6 +336,7 @@ void Node::Impl::answer(const OpenQuery& query, const Problem& why, InboundDone 
     a.source = reply.source;
     a.body = *bytes;
     a.content_type = reply.content_type;
+    a.region = reply.region;
     a.created = now;
     a.expires = now + std::chrono::seconds(config_.default_ttl_seconds);
     a.destinations = {query.origin};

@@ -66,6 +66,7 @@ class AuditTrace(unittest.TestCase):
             self.assertEqual(len(delivered), 2)
             for r in delivered:
                 self.assertGreater(r["size"], len(sent), r)
+                self.assertEqual(r["region"], apply["header"]["region"], r)  # from the journal
             # The department's deliveries are found by its id, as its own messages are.
             status, out = govbus("audit", "search", "--log", logs[2], "--endpoint", "cd.market", "--format", "json")
             self.assertEqual(status, 0, out)

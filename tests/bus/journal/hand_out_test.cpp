@@ -108,6 +108,7 @@ struct HandingOut {
 BOOST_FIXTURE_TEST_CASE(a_fresh_delivery_goes_to_the_hand_out_in_flight_and_not_to_the_outbox, HandingOut) {
     auto accept = make_accept("m-1", "C1", {"endpoint:a"});
     accept.priority = 7;
+    accept.region = "510104";
     BOOST_REQUIRE(j->accept(accept).ok());
 
     auto taken = r.wait_taken(1);
@@ -121,6 +122,7 @@ BOOST_FIXTURE_TEST_CASE(a_fresh_delivery_goes_to_the_hand_out_in_flight_and_not_
     BOOST_TEST(d.body == accept.body);
     BOOST_TEST(d.content_type == "application/xml");
     BOOST_TEST(d.priority == 7);
+    BOOST_TEST(d.region == "510104");
     BOOST_TEST(d.attempt == 1);
     BOOST_TEST(d.id > 0);
 

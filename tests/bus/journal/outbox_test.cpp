@@ -37,6 +37,26 @@ BOOST_AUTO_TEST_CASE(hands_out_each_due_delivery_once_until_its_outcome_is_known
     BOOST_TEST(s->destinations[0].pending == 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_delivery_from_the_outbox_carries_what_its_message_was_accepted_with) {
+    TempDir dir;
+    auto j = open_journal(dir.file("journal.db"));
+    auto a = make_accept("m-1", "C-1", {"endpoint:a"});
+    a.region = "510104";
+    a.priority = 6;
+    BOOST_REQUIRE(j->accept(a).ok());
+    auto taken = *j->take_ready("endpoint:a", soon(), 10);
+    BOOST_REQUIRE_EQUAL(taken.size(), 1u);
+    const Delivery& d = taken[0];
+    BOOST_TEST(d.case_number == "C-1");
+    BOOST_TEST(d.type == "case.apply");
+    BOOST_TEST(d.source == "sc.portal");
+    BOOST_TEST(d.content_type == "application/xml");
+    BOOST_TEST(d.body == a.body);
+    BOOST_TEST(d.region == "510104");  // for the exchange log's record of the delivery
+    BOOST_TEST(d.priority == 6);
+    BOOST_TEST(d.attempt == 1);
+}
+
 BOOST_AUTO_TEST_CASE(hands_out_higher_priority_first) {
     TempDir dir;
     auto j = open_journal(dir.file("journal.db"));
@@ -351,6 +371,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_journal_keeps_its_deliveries_through_the_index_
         const char* v1 =
             "DROP INDEX deliveries_outbox; DROP INDEX deliveries_case; DROP INDEX deliveries_due; "
             "DROP INDEX deliveries_expiry; DROP INDEX deliveries_dead; DROP INDEX case_paths_age; "
+            "ALTER TABLE messages DROP COLUMN region; "
             "CREATE INDEX deliveries_outbox ON deliveries(destination, state, priority DESC, id); "
             "CREATE INDEX deliveries_case ON deliveries(destination, case_number, state) WHERE case_number <> ''; "
             "CREATE INDEX deliveries_due ON deliveries(state, next_attempt_ms); "
