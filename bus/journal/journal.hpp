@@ -95,8 +95,10 @@ public:
     Result<RetryDecision> failed(std::int64_t delivery_id, const Problem& reason, TimePoint now);
     // The destination refused the message for good: dead letter now.
     Status rejected(std::int64_t delivery_id, const Problem& reason, TimePoint now);
-    // Pending deliveries whose message expired by `now` become dead letters; how many.
-    Result<std::int64_t> expire(TimePoint now);
+    // Pending deliveries whose message expired by `now` become dead letters
+    // (reason expired_reason()). Returns them, and those take_ready() found
+    // expired since the last call, without their bodies: the node logs each.
+    Result<std::vector<Delivery>> expire(TimePoint now);
     // Destinations with a delivery take_ready(now) would hand out.
     Result<std::vector<std::string>> destinations_with_work(TimePoint now);
     // When the node next has something to do: the earliest next attempt of a
@@ -148,7 +150,9 @@ private:
                        std::vector<std::optional<AcceptResult>>& out, HandOutPlan& plan);
     bool may_hand_out(HandOutPlan& plan, const std::string& destination, const std::string& case_number,
                       std::int64_t expires_ms, std::int64_t now);
-    void expire_pending(const std::string* destination, TimePoint now);
+    // Dead-letters the expired pending deliveries (of `destination` only, when
+    // given) and appends them, without bodies, to `expired`.
+    void expire_pending(const std::string* destination, TimePoint now, std::vector<Delivery>& expired);
     void dead_letter_row(std::int64_t id, int attempts, const std::string& cause, const Problem& reason,
                          TimePoint now);
     Status reset_in_flight();
@@ -158,6 +162,7 @@ private:
     std::mutex write_mutex_;
     std::unique_ptr<sqlite::Database> writer_;
     std::shared_ptr<const HandOut> hand_out_;  // under write_mutex_; null: none
+    std::vector<Delivery> expired_by_take_;    // under write_mutex_; returned by the next expire()
     std::mutex read_mutex_;
     std::unique_ptr<sqlite::Database> reader_;
     std::atomic<std::uint64_t> accepted_{0};

@@ -14,15 +14,48 @@ std::optional<TimePoint> optional_time(std::int64_t ms) {
 
 }  // namespace
 
-void Journal::expire_pending(const std::string* destination, TimePoint now) {
+Problem expired_reason() {
+    return make_problem("journal.expired", "the message expired before it could be delivered");
+}
+
+void Journal::expire_pending(const std::string* destination, TimePoint now, std::vector<Delivery>& expired) {
     const std::int64_t at = to_unix_ms(now);
-    auto q = writer_->cached(
-        "UPDATE deliveries SET state = 2, dead_cause = 'expired', dead_ms = ?1, "
-        "reason_code = 'journal.expired', reason_text = 'the message expired before it could be delivered' "
-        "WHERE state = 0 AND expires_ms > 0 AND expires_ms <= ?1 AND (?2 IS NULL OR destination = ?2)");
-    q->bind(1, at);
-    if (destination) q->bind(2, *destination);
-    q->run();
+    const Problem reason = expired_reason();
+    std::vector<std::pair<Delivery, std::int64_t>> rows;  // with the message's seq
+    {
+        auto q = writer_->cached(
+            "UPDATE deliveries SET state = 2, dead_cause = 'expired', dead_ms = ?1, reason_code = ?3, reason_text = ?4 "
+            "WHERE state = 0 AND expires_ms > 0 AND expires_ms <= ?1 AND (?2 IS NULL OR destination = ?2) "
+            "RETURNING id, attempts, destination, message_seq");
+        q->bind(1, at).bind(3, reason.code).bind(4, reason.message);
+        if (destination) q->bind(2, *destination);
+        while (q->step()) {
+            Delivery d;
+            d.id = q->column_int(0);
+            d.attempt = static_cast<int>(q->column_int(1));
+            d.destination = q->column_text(2);
+            rows.emplace_back(std::move(d), q->column_int(3));
+        }
+    }
+    for (auto& [d, seq] : rows) {
+        auto m = writer_->cached(
+            "SELECT id, case_number, type, source, content_type, region, created_ms, expires_ms, priority, "
+            "accepted_ms FROM messages WHERE seq = ?1");
+        m->bind(1, seq);
+        if (m->step()) {
+            d.message_id = m->column_text(0);
+            d.case_number = m->column_text(1);
+            d.type = m->column_text(2);
+            d.source = m->column_text(3);
+            d.content_type = m->column_text(4);
+            d.region = m->column_text(5);
+            d.created = from_unix_ms(m->column_int(6));
+            d.expires = optional_time(m->column_int(7));
+            d.priority = static_cast<int>(m->column_int(8));
+            d.accepted = from_unix_ms(m->column_int(9));
+        }
+        expired.push_back(std::move(d));
+    }
 }
 
 Result<std::vector<Delivery>> Journal::take_ready(const std::string& destination, TimePoint now,
@@ -30,7 +63,8 @@ Result<std::vector<Delivery>> Journal::take_ready(const std::string& destination
     std::vector<Delivery> out;
     std::lock_guard lock(write_mutex_);
     sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
-    expire_pending(&destination, now);
+    std::vector<Delivery> expired;
+    expire_pending(&destination, now, expired);
     {
         auto q = writer_->cached(
             "SELECT d.id, d.attempts, m.id, m.case_number, m.type, m.source, m.content_type, m.body, "
@@ -67,6 +101,8 @@ Result<std::vector<Delivery>> Journal::take_ready(const std::string& destination
             .run();
     }
     if (auto st = tx.commit(); !st) return st.problems();
+    expired_by_take_.insert(expired_by_take_.end(), std::make_move_iterator(expired.begin()),
+                            std::make_move_iterator(expired.end()));
     return out;
 }
 
@@ -158,13 +194,17 @@ Status Journal::rejected(std::int64_t delivery_id, const Problem& reason, TimePo
     return ok_status();
 }
 
-Result<std::int64_t> Journal::expire(TimePoint now) {
+Result<std::vector<Delivery>> Journal::expire(TimePoint now) {
     std::lock_guard lock(write_mutex_);
     sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
-    expire_pending(nullptr, now);
-    std::int64_t n = writer_->changes();
+    std::vector<Delivery> expired;
+    expire_pending(nullptr, now, expired);
     if (auto st = tx.commit(); !st) return st.problems();
-    return n;
+    // Those take_ready() dead-lettered first: they expired before these.
+    expired.insert(expired.begin(), std::make_move_iterator(expired_by_take_.begin()),
+                   std::make_move_iterator(expired_by_take_.end()));
+    expired_by_take_.clear();
+    return expired;
 }
 
 Result<std::vector<std::string>> Journal::destinations_with_work(TimePoint now) {

@@ -57,6 +57,9 @@ using AcceptCallback = std::function<void(AcceptResult)>;
 
 // One delivery handed out by take_ready(): in flight until its outcome is
 // recorded with delivered(), failed() or rejected().
+// Why a delivery whose message expired while it waited became a dead letter.
+Problem expired_reason();
+
 struct Delivery {
     std::int64_t id = 0;  // delivery id: pass back with the outcome
     std::string destination;

@@ -164,8 +164,7 @@ void Dispatcher::pump(TimePoint now) {
     send_handed_out();
     if (now - last_expiry_ >= kExpiryEvery) {
         last_expiry_ = now;
-        auto expired = journal_.expire(now);
-        if (expired && *expired > 0) GOVBUS_LOG(warn, *expired << " deliveries expired and were dead-lettered");
+        record_expired(now);
     }
     auto destinations = journal_.destinations_with_work(now);
     if (!destinations) {
@@ -227,6 +226,22 @@ void Dispatcher::on_result(const Attempt& a, DeliveryResult r) {
             break;
     }
     wake();
+}
+
+void Dispatcher::record_expired(TimePoint now) {
+    auto expired = journal_.expire(now);
+    if (!expired) {
+        GOVBUS_LOG(error, "journal: " << expired.problem().to_string());
+        return;
+    }
+    if (expired->empty()) return;
+    GOVBUS_LOG(warn, expired->size() << (expired->size() == 1 ? " delivery" : " deliveries")
+                                     << " expired waiting in the outbox (dead letters: govbus dlq list)");
+    const Problem reason = expired_reason();
+    for (auto& d : *expired) {
+        GOVBUS_LOG(debug, "expired " << d.type << " " << d.message_id << " for " << d.destination);
+        record("expired", attempt_of(d), &reason);
+    }
 }
 
 void Dispatcher::record(const std::string& event, const Attempt& a, const Problem* reason) {

@@ -59,6 +59,8 @@ private:
     static Attempt attempt_of(Delivery& d);  // takes the source, leaves the body
     void on_result(const Attempt& a, DeliveryResult r);
     void record(const std::string& event, const Attempt& a, const Problem* reason);
+    // Dead-letters what expired waiting in the outbox (Journal::expire) and logs each.
+    void record_expired(TimePoint now);
     // Records the successful deliveries collected since the last pass, in one transaction.
     void flush_delivered();
 
