@@ -113,7 +113,10 @@ public:
     Result<std::optional<DeadLetter>> dead_letter(std::int64_t id);
     // Back to the outbox, due at `now`, attempts reset. journal.expired when
     // the message has expired by `now`; journal.not_dead_letter when unknown.
-    Status replay(std::int64_t id, TimePoint now);
+    // `by` says who replayed it ("user alice with govbus dlq replay"): the
+    // delivery's next take_ready() hands it out with Delivery::replayed set,
+    // so the node can log the replay.
+    Status replay(std::int64_t id, TimePoint now, const std::string& by = "");
     // Removes the dead letter; its message is kept until pruned.
     Status drop(std::int64_t id);
 

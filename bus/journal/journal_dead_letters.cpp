@@ -85,7 +85,7 @@ Result<std::optional<DeadLetter>> Journal::dead_letter(std::int64_t id) {
     return out;
 }
 
-Status Journal::replay(std::int64_t id, TimePoint now) {
+Status Journal::replay(std::int64_t id, TimePoint now, const std::string& by) {
     std::lock_guard lock(write_mutex_);
     sqlite::Transaction tx(*writer_, sqlite::Sync::full);
     std::optional<std::int64_t> expires;
@@ -104,11 +104,14 @@ Status Journal::replay(std::int64_t id, TimePoint now) {
                                                    format_rfc3339(from_unix_ms(*expires)) +
                                                    "; it cannot be delivered any more, drop it instead");
     }
+    const std::string note = "replayed" + (by.empty() ? std::string() : " by " + by) + " at " + format_rfc3339(now);
     writer_
         ->cached("UPDATE deliveries SET state = 0, attempts = 0, next_attempt_ms = ?2, dead_ms = 0, "
-                 "dead_cause = '', reason_code = '', reason_text = '' WHERE id = ?1")
+                 "dead_cause = '', reason_code = ?4, reason_text = ?3 WHERE id = ?1")
         ->bind(1, id)
         .bind(2, to_unix_ms(now))
+        .bind(3, note)
+        .bind(4, kReplayedCode)
         .run();
     return tx.commit();
 }

@@ -68,7 +68,7 @@ Result<std::vector<Delivery>> Journal::take_ready(const std::string& destination
     {
         auto q = writer_->cached(
             "SELECT d.id, d.attempts, m.id, m.case_number, m.type, m.source, m.content_type, m.body, "
-            "m.created_ms, m.expires_ms, m.priority, m.accepted_ms, m.region "
+            "m.created_ms, m.expires_ms, m.priority, m.accepted_ms, m.region, d.reason_code, d.reason_text "
             // INDEXED BY: walking the outbox in hand-out order stops after `limit`
             // rows; the planner would otherwise gather every due row and sort.
             "FROM deliveries d INDEXED BY deliveries_outbox JOIN messages m ON m.seq = d.message_seq "
@@ -91,10 +91,19 @@ Result<std::vector<Delivery>> Journal::take_ready(const std::string& destination
             d.priority = static_cast<int>(q->column_int(10));
             d.accepted = from_unix_ms(q->column_int(11));
             d.region = q->column_text(12);
+            if (q->column_text(13) == kReplayedCode) d.replayed = q->column_text(14);
             out.push_back(std::move(d));
         }
     }
     for (const auto& d : out) {
+        if (d.replayed) {  // said once: the node logs it when it hands the delivery out
+            writer_->cached("UPDATE deliveries SET state = 1, last_attempt_ms = ?2, reason_code = '', reason_text = '' "
+                            "WHERE id = ?1")
+                ->bind(1, d.id)
+                .bind(2, to_unix_ms(now))
+                .run();
+            continue;
+        }
         writer_->cached("UPDATE deliveries SET state = 1, last_attempt_ms = ?2 WHERE id = ?1")
             ->bind(1, d.id)
             .bind(2, to_unix_ms(now))

@@ -59,6 +59,9 @@ using AcceptCallback = std::function<void(AcceptResult)>;
 // recorded with delivered(), failed() or rejected().
 // Why a delivery whose message expired while it waited became a dead letter.
 Problem expired_reason();
+// The reason code a dead letter put back in the outbox by an operator
+// carries until take_ready() hands it out again (Delivery::replayed).
+inline constexpr const char* kReplayedCode = "journal.replayed";
 
 struct Delivery {
     std::int64_t id = 0;  // delivery id: pass back with the outcome
@@ -75,6 +78,9 @@ struct Delivery {
     int priority = 4;
     TimePoint accepted{};
     int attempt = 1;  // this is attempt number `attempt` (1 = first try)
+    // Set on the first hand-out after an operator replayed the dead letter:
+    // who and when (Journal::replay), reason journal.replayed.
+    std::optional<std::string> replayed;
 };
 
 // Where the journal hands fresh deliveries once they are durable

@@ -126,9 +126,8 @@ void Dispatcher::send_handed_out() {
                               std::make_move_iterator(later.end()));
 }
 
-Dispatcher::Attempt Dispatcher::attempt_of(Delivery& d) {
-    return {outcome_of(d), std::move(d.source), d.id, d.accepted, static_cast<std::int64_t>(d.body.size()),
-            std::move(d.region)};
+Dispatcher::Attempt Dispatcher::attempt_of(const Delivery& d) {
+    return {outcome_of(d), d.source, d.id, d.accepted, static_cast<std::int64_t>(d.body.size()), d.region};
 }
 
 void Dispatcher::send(Adapter* adapter, Delivery d) {
@@ -181,7 +180,15 @@ void Dispatcher::pump(TimePoint now) {
             GOVBUS_LOG(error, "journal: " << ready.problem().to_string());
             continue;
         }
-        for (auto& d : *ready) send(adapter, std::move(d));
+        for (auto& d : *ready) {
+            if (d.replayed) {
+                GOVBUS_LOG(info, "replaying dead letter " << d.id << " (" << d.message_id << ") to " << d.destination
+                                                          << ": " << *d.replayed);
+                const Problem note = make_problem(kReplayedCode, *d.replayed);
+                record("replayed", attempt_of(d), &note);
+            }
+            send(adapter, std::move(d));
+        }
     }
 }
 

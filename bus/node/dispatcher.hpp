@@ -56,7 +56,7 @@ private:
         std::int64_t size = 0;  // bytes sent (the exchange log's size of the delivery)
         std::string region;
     };
-    static Attempt attempt_of(Delivery& d);  // takes the source, leaves the body
+    static Attempt attempt_of(const Delivery& d);
     void on_result(const Attempt& a, DeliveryResult r);
     void record(const std::string& event, const Attempt& a, const Problem* reason);
     // Dead-letters what expired waiting in the outbox (Journal::expire) and logs each.

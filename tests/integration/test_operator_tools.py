@@ -100,6 +100,18 @@ class OperatorTools(unittest.TestCase):
             status, out = self.dlq("list")
             self.assertEqual(status, 0, out)
             self.assertNotIn(message_id, out)
+            # The city's exchange log says the delivery was replayed, by whom, before it was delivered again.
+            log = os.path.join(self.topo.dir, "data", CITY, "exchange-log.db")
+            status, out = govbus("audit", "search", "--log", log, "--message", message_id, "--format", "json")
+            self.assertEqual(status, 0, out)
+            events = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+            replayed = [r for r in events if r["event"] == "replayed"]
+            self.assertEqual(len(replayed), 1, events)
+            self.assertEqual(replayed[0]["reason_code"], "journal.replayed")
+            self.assertRegex(replayed[0]["reason_text"], r"^replayed by user \S+ with govbus dlq replay at ")
+            self.assertEqual(replayed[0]["destination"], "endpoint:cd.market")
+            order = [r["event"] for r in events if r["event"] in ("dead_lettered", "replayed", "delivered")]
+            self.assertEqual(order, ["dead_lettered", "replayed", "delivered"])
 
     def test_a_dropped_dead_letter_is_gone_and_not_delivered(self):
         with self.refused_case(952) as (dept, apply, dl):

@@ -6,6 +6,9 @@
 #include "tools/govbus/command.hpp"
 #include "tools/govbus/node_journal.hpp"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <charconv>
 #include <functional>
 #include <iomanip>
@@ -109,6 +112,13 @@ int run_show(const std::vector<std::string>& argv) {
     return with_one_dead_letter(argv, show);
 }
 
+// Who replays, for the node's `replayed` record in the exchange log.
+std::string who_replays() {
+    const uid_t uid = ::geteuid();
+    const passwd* pw = ::getpwuid(uid);
+    return "user " + (pw ? std::string(pw->pw_name) : std::to_string(uid)) + " with govbus dlq replay";
+}
+
 int run_replay(const std::vector<std::string>& argv) {
     Args a;
     if (!parse(argv, a) || (a.rest.size() != 1 && !a.all) || (a.all && !a.rest.empty()))
@@ -125,9 +135,10 @@ int run_replay(const std::vector<std::string>& argv) {
     } else {
         ids.push_back(*one);
     }
+    const std::string by = who_replays();
     int failures = 0;
     for (auto id : ids) {
-        auto s = j->replay(id, std::chrono::system_clock::now());
+        auto s = j->replay(id, std::chrono::system_clock::now(), by);
         if (!s) {
             std::cerr << "govbus dlq: " << id << ": " << s.problem().to_string() << "\n";
             ++failures;

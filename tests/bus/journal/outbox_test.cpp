@@ -236,7 +236,8 @@ BOOST_AUTO_TEST_CASE(replays_a_dead_letter_with_attempts_reset_and_drops_another
     auto dead = *j->list_dead_letters();
     BOOST_REQUIRE_EQUAL(dead.size(), 2u);
 
-    BOOST_TEST(j->replay(dead[0].id, now + 1h).ok());
+    BOOST_TEST(!taken[0].replayed);
+    BOOST_TEST(j->replay(dead[0].id, now + 1h, "user alice with govbus dlq replay").ok());
     BOOST_TEST(j->drop(dead[1].id).ok());
     BOOST_TEST(j->list_dead_letters()->empty());
     BOOST_TEST(!j->dead_letter(dead[0].id)->has_value());
@@ -248,6 +249,24 @@ BOOST_AUTO_TEST_CASE(replays_a_dead_letter_with_attempts_reset_and_drops_another
     BOOST_TEST(ids_of(again) == (Ids{"m-1"}));
     BOOST_TEST(again[0].attempt == 1);
     BOOST_TEST(again[0].id == dead[0].id);
+    // The first hand-out after the replay says who replayed it, for the exchange log; later ones do not.
+    BOOST_REQUIRE(again[0].replayed);
+    BOOST_TEST(again[0].replayed->starts_with("replayed by user alice with govbus dlq replay at "), *again[0].replayed);
+    BOOST_TEST(j->failed(again[0].id, peer_down(), now + 1h).ok());  // max_attempts 1: dead again
+    BOOST_TEST(j->replay(again[0].id, now + 2h).ok());
+    auto third = *j->take_ready("endpoint:a", now + 2h, 10);
+    BOOST_REQUIRE_EQUAL(third.size(), 1u);
+    BOOST_REQUIRE(third[0].replayed);
+    BOOST_TEST(third[0].replayed->starts_with("replayed at "), *third[0].replayed);
+    BOOST_TEST(j->failed(third[0].id, peer_down(), now + 2h).ok());
+    BOOST_TEST(j->replay(third[0].id, now + 3h).ok());
+    auto dead_again = *j->take_ready("endpoint:a", now + 3h, 10);
+    BOOST_REQUIRE_EQUAL(dead_again.size(), 1u);
+    j.reset();  // a crash with it in flight: on open it is pending again, and its replay was said once
+    j = open_journal(dir.file("journal.db"), test_options(1));
+    auto after_restart = *j->take_ready("endpoint:a", now + 3h, 10);
+    BOOST_REQUIRE_EQUAL(after_restart.size(), 1u);
+    BOOST_TEST(!after_restart[0].replayed);
 }
 
 BOOST_AUTO_TEST_CASE(refuses_to_replay_an_expired_dead_letter) {
