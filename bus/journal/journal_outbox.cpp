@@ -12,6 +12,25 @@ std::optional<TimePoint> optional_time(std::int64_t ms) {
     return ms == 0 ? std::nullopt : std::optional<TimePoint>(from_unix_ms(ms));
 }
 
+// What a delivery carries of its message, in the order fill_from_message() reads it.
+#define GOVBUS_MESSAGE_COLUMNS                                                                           \
+    "m.id, m.case_number, m.type, m.source, m.content_type, m.region, m.created_ms, m.expires_ms, " \
+    "m.priority, m.accepted_ms"
+
+// Reads GOVBUS_MESSAGE_COLUMNS from column `first` of the row at `q` on.
+void fill_from_message(sqlite::Statement& q, int first, Delivery& d) {
+    d.message_id = q.column_text(first);
+    d.case_number = q.column_text(first + 1);
+    d.type = q.column_text(first + 2);
+    d.source = q.column_text(first + 3);
+    d.content_type = q.column_text(first + 4);
+    d.region = q.column_text(first + 5);
+    d.created = from_unix_ms(q.column_int(first + 6));
+    d.expires = optional_time(q.column_int(first + 7));
+    d.priority = static_cast<int>(q.column_int(first + 8));
+    d.accepted = from_unix_ms(q.column_int(first + 9));
+}
+
 }  // namespace
 
 Problem expired_reason() {
@@ -38,22 +57,9 @@ void Journal::expire_pending(const std::string* destination, TimePoint now, std:
         }
     }
     for (auto& [d, seq] : rows) {
-        auto m = writer_->cached(
-            "SELECT id, case_number, type, source, content_type, region, created_ms, expires_ms, priority, "
-            "accepted_ms FROM messages WHERE seq = ?1");
+        auto m = writer_->cached("SELECT " GOVBUS_MESSAGE_COLUMNS " FROM messages m WHERE m.seq = ?1");
         m->bind(1, seq);
-        if (m->step()) {
-            d.message_id = m->column_text(0);
-            d.case_number = m->column_text(1);
-            d.type = m->column_text(2);
-            d.source = m->column_text(3);
-            d.content_type = m->column_text(4);
-            d.region = m->column_text(5);
-            d.created = from_unix_ms(m->column_int(6));
-            d.expires = optional_time(m->column_int(7));
-            d.priority = static_cast<int>(m->column_int(8));
-            d.accepted = from_unix_ms(m->column_int(9));
-        }
+        if (m->step()) fill_from_message(*m, 0, d);
         expired.push_back(std::move(d));
     }
 }
@@ -67,8 +73,7 @@ Result<std::vector<Delivery>> Journal::take_ready(const std::string& destination
     expire_pending(&destination, now, expired);
     {
         auto q = writer_->cached(
-            "SELECT d.id, d.attempts, m.id, m.case_number, m.type, m.source, m.content_type, m.body, "
-            "m.created_ms, m.expires_ms, m.priority, m.accepted_ms, m.region, d.reason_code, d.reason_text "
+            "SELECT d.id, d.attempts, d.reason_code, d.reason_text, m.body, " GOVBUS_MESSAGE_COLUMNS " "
             // INDEXED BY: walking the outbox in hand-out order stops after `limit`
             // rows; the planner would otherwise gather every due row and sort.
             "FROM deliveries d INDEXED BY deliveries_outbox JOIN messages m ON m.seq = d.message_seq "
@@ -80,34 +85,23 @@ Result<std::vector<Delivery>> Journal::take_ready(const std::string& destination
             d.id = q->column_int(0);
             d.attempt = static_cast<int>(q->column_int(1)) + 1;
             d.destination = destination;
-            d.message_id = q->column_text(2);
-            d.case_number = q->column_text(3);
-            d.type = q->column_text(4);
-            d.source = q->column_text(5);
-            d.content_type = q->column_text(6);
-            d.body = q->column_blob(7);
-            d.created = from_unix_ms(q->column_int(8));
-            d.expires = optional_time(q->column_int(9));
-            d.priority = static_cast<int>(q->column_int(10));
-            d.accepted = from_unix_ms(q->column_int(11));
-            d.region = q->column_text(12);
-            if (q->column_text(13) == kReplayedCode) d.replayed = q->column_text(14);
+            if (q->column_text(2) == kReplayedCode) d.replayed = q->column_text(3);
+            d.body = q->column_blob(4);
+            fill_from_message(*q, 5, d);
             out.push_back(std::move(d));
         }
     }
     for (const auto& d : out) {
-        if (d.replayed) {  // said once: the node logs it when it hands the delivery out
-            writer_->cached("UPDATE deliveries SET state = 1, last_attempt_ms = ?2, reason_code = '', reason_text = '' "
-                            "WHERE id = ?1")
-                ->bind(1, d.id)
-                .bind(2, to_unix_ms(now))
-                .run();
-            continue;
-        }
         writer_->cached("UPDATE deliveries SET state = 1, last_attempt_ms = ?2 WHERE id = ?1")
             ->bind(1, d.id)
             .bind(2, to_unix_ms(now))
             .run();
+        // Said once: the node logs the replay as it hands the delivery out.
+        if (d.replayed) {
+            writer_->cached("UPDATE deliveries SET reason_code = '', reason_text = '' WHERE id = ?1")
+                ->bind(1, d.id)
+                .run();
+        }
     }
     if (auto st = tx.commit(); !st) return st.problems();
     expired_by_take_.insert(expired_by_take_.end(), std::make_move_iterator(expired.begin()),
