@@ -8,9 +8,9 @@
 namespace govbus::audit {
 
 namespace {
-constexpr std::array<std::string_view, 10> kEventNames = {
+constexpr std::array<std::string_view, 11> kEventNames = {
     "received", "rejected", "accepted", "routed", "delivered", "acknowledged",
-    "retried",  "expired",  "dead_lettered", "replayed"};
+    "retried",  "expired",  "dead_lettered", "replayed", "dropped"};
 }
 
 std::string_view endpoint_id(std::string_view text) {

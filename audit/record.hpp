@@ -11,7 +11,8 @@ namespace govbus::audit {
 
 // The pipeline outcomes a record can state.
 enum class EventKind {
-    received, rejected, accepted, routed, delivered, acknowledged, retried, expired, dead_lettered, replayed
+    received, rejected, accepted, routed, delivered, acknowledged, retried, expired, dead_lettered, replayed,
+    dropped  // an operator dropped the dead letter (govbus dlq drop)
 };
 std::string_view to_string(EventKind kind);
 std::optional<EventKind> parse_event_kind(std::string_view text);

@@ -117,8 +117,11 @@ public:
     // delivery's next take_ready() hands it out with Delivery::replayed set,
     // so the node can log the replay.
     Status replay(std::int64_t id, TimePoint now, const std::string& by = "");
-    // Removes the dead letter; its message is kept until pruned.
-    Status drop(std::int64_t id);
+    // Removes the dead letter; its message is kept until pruned. `by` says who
+    // (as for replay): take_dropped() hands it to the node to log.
+    Status drop(std::int64_t id, const std::string& by = "");
+    // The dead letters dropped since the last call, oldest first, each once.
+    Result<std::vector<DroppedDelivery>> take_dropped();
 
     // --- retention ---
 

@@ -54,6 +54,11 @@ DeadLetter read_dead_letter(sqlite::Statement& q) {
     return d;
 }
 
+// "replayed by user alice with govbus dlq replay at TIME" (without "by" when `by` is empty).
+std::string operator_note(const char* what, const std::string& by, TimePoint at) {
+    return what + (by.empty() ? std::string() : " by " + by) + " at " + format_rfc3339(at);
+}
+
 Problem not_a_dead_letter(std::int64_t id) {
     return make_problem("journal.not_dead_letter",
                         "there is no dead letter " + std::to_string(id) + "; list them with `govbus dlq list`");
@@ -104,7 +109,7 @@ Status Journal::replay(std::int64_t id, TimePoint now, const std::string& by) {
                                                    format_rfc3339(from_unix_ms(*expires)) +
                                                    "; it cannot be delivered any more, drop it instead");
     }
-    const std::string note = "replayed" + (by.empty() ? std::string() : " by " + by) + " at " + format_rfc3339(now);
+    const std::string note = operator_note("replayed", by, now);
     writer_
         ->cached("UPDATE deliveries SET state = 0, attempts = 0, next_attempt_ms = ?2, dead_ms = 0, "
                  "dead_cause = '', reason_code = ?4, reason_text = ?3 WHERE id = ?1")
@@ -116,13 +121,49 @@ Status Journal::replay(std::int64_t id, TimePoint now, const std::string& by) {
     return tx.commit();
 }
 
-Status Journal::drop(std::int64_t id) {
+Status Journal::drop(std::int64_t id, const std::string& by) {
     std::lock_guard lock(write_mutex_);
     sqlite::Transaction tx(*writer_, sqlite::Sync::full);
+    const std::string note = operator_note("dropped", by, std::chrono::system_clock::now());
+    writer_
+        ->cached("INSERT INTO dropped(id, destination, message_id, case_number, type, source, region, accepted_ms, "
+                 "note) SELECT d.id, d.destination, m.id, m.case_number, m.type, m.source, m.region, m.accepted_ms, "
+                 "?2 FROM deliveries d JOIN messages m ON m.seq = d.message_seq WHERE d.id = ?1 AND d.state = 2")
+        ->bind(1, id)
+        .bind(2, note)
+        .run();
     auto n = writer_->cached("DELETE FROM deliveries WHERE id = ?1 AND state = 2")->bind(1, id).run();
     if (auto st = tx.commit(); !st) return st;
     if (n == 0) return not_a_dead_letter(id);
     return ok_status();
+}
+
+Result<std::vector<DroppedDelivery>> Journal::take_dropped() {
+    std::vector<DroppedDelivery> out;
+    std::lock_guard lock(write_mutex_);
+    sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
+    {
+        auto q = writer_->cached(
+            "SELECT id, destination, message_id, case_number, type, source, region, accepted_ms, note FROM dropped "
+            "ORDER BY id");
+        while (q->step()) {
+            DroppedDelivery x;
+            Delivery& d = x.delivery;
+            d.id = q->column_int(0);
+            d.destination = q->column_text(1);
+            d.message_id = q->column_text(2);
+            d.case_number = q->column_text(3);
+            d.type = q->column_text(4);
+            d.source = q->column_text(5);
+            d.region = q->column_text(6);
+            d.accepted = from_unix_ms(q->column_int(7));
+            x.note = q->column_text(8);
+            out.push_back(std::move(x));
+        }
+    }
+    for (const auto& x : out) writer_->cached("DELETE FROM dropped WHERE id = ?1")->bind(1, x.delivery.id).run();
+    if (auto st = tx.commit(); !st) return st.problems();
+    return out;
 }
 
 Result<std::int64_t> Journal::prune_delivered(TimePoint older_than, std::int64_t limit) {

@@ -102,6 +102,22 @@ CREATE INDEX case_paths_age ON case_paths((case_number GLOB 'reply:*'), recorded
         R"sql(
 ALTER TABLE messages ADD COLUMN region TEXT NOT NULL DEFAULT '';
 )sql",
+        // 6: dead letters an operator dropped, until the node has written
+        // them to its exchange log (govbus dlq drop cannot: the log has one
+        // writer). The message's fields are copied: it may be pruned first.
+        R"sql(
+CREATE TABLE dropped (
+    id          INTEGER PRIMARY KEY,  -- the delivery id
+    destination TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    case_number TEXT NOT NULL,
+    type        TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    region      TEXT NOT NULL,
+    accepted_ms INTEGER NOT NULL,
+    note        TEXT NOT NULL         -- who dropped it and when
+);
+)sql",
     };
     return list;
 }

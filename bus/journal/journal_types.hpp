@@ -62,6 +62,9 @@ Problem expired_reason();
 // The reason code a dead letter put back in the outbox by an operator
 // carries until take_ready() hands it out again (Delivery::replayed).
 inline constexpr const char* kReplayedCode = "journal.replayed";
+// The reason code of the exchange-log record of a dropped dead letter.
+inline constexpr const char* kDroppedCode = "journal.dropped";
+
 
 struct Delivery {
     std::int64_t id = 0;  // delivery id: pass back with the outcome
@@ -81,6 +84,14 @@ struct Delivery {
     // Set on the first hand-out after an operator replayed the dead letter:
     // who and when (Journal::replay), reason journal.replayed.
     std::optional<std::string> replayed;
+};
+
+// A dead letter an operator dropped (Journal::drop), as take_dropped() gives
+// it to the node for its exchange log: the delivery without its body, and
+// who dropped it and when.
+struct DroppedDelivery {
+    Delivery delivery;
+    std::string note;
 };
 
 // Where the journal hands fresh deliveries once they are durable

@@ -164,6 +164,7 @@ void Dispatcher::pump(TimePoint now) {
     if (now - last_expiry_ >= kExpiryEvery) {
         last_expiry_ = now;
         record_expired(now);
+        record_dropped();
     }
     auto destinations = journal_.destinations_with_work(now);
     if (!destinations) {
@@ -248,6 +249,20 @@ void Dispatcher::record_expired(TimePoint now) {
     for (auto& d : *expired) {
         GOVBUS_LOG(debug, "expired " << d.type << " " << d.message_id << " for " << d.destination);
         record("expired", attempt_of(d), &reason);
+    }
+}
+
+void Dispatcher::record_dropped() {
+    auto dropped = journal_.take_dropped();
+    if (!dropped) {
+        GOVBUS_LOG(error, "journal: " << dropped.problem().to_string());
+        return;
+    }
+    for (const auto& x : *dropped) {
+        const Delivery& d = x.delivery;
+        GOVBUS_LOG(info, "dead letter " << d.id << " (" << d.message_id << ") for " << d.destination << " " << x.note);
+        const Problem note = make_problem(kDroppedCode, x.note);
+        record("dropped", attempt_of(d), &note);
     }
 }
 

@@ -61,6 +61,8 @@ private:
     void record(const std::string& event, const Attempt& a, const Problem* reason);
     // Dead-letters what expired waiting in the outbox (Journal::expire) and logs each.
     void record_expired(TimePoint now);
+    // Logs the dead letters operators dropped (Journal::take_dropped).
+    void record_dropped();
     // Records the successful deliveries collected since the last pass, in one transaction.
     void flush_delivered();
 

@@ -10,7 +10,8 @@
 namespace govbus {
 
 struct ExchangeEvent {
-    std::string event;  // received, rejected, accepted, routed, delivered, retried, expired, dead_lettered, replayed
+    std::string event;  // received, rejected, accepted, routed, delivered, retried, expired, dead_lettered,
+                        // replayed, dropped
     std::string message_id;
     std::string case_number;
     std::string type;

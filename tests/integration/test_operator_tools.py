@@ -66,6 +66,19 @@ class OperatorTools(unittest.TestCase):
         self.assertIn("endpoint:cd.market", found["line"])
         return re.match(r"\s*(\d+)\s", found["line"]).group(1)
 
+    def logged(self, message_id, event):
+        """The city's exchange-log records of `message_id` in order, once one of them is `event`."""
+        log = os.path.join(self.topo.dir, "data", CITY, "exchange-log.db")
+        found = {}
+
+        def has_event():
+            status, out = govbus("audit", "search", "--log", log, "--message", message_id, "--format", "json")
+            self.assertEqual(status, 0, out)
+            found["records"] = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+            return any(r["event"] == event for r in found["records"])
+        wait_until(has_event, 20, "a %s record of %s in the city's exchange log" % (event, message_id))
+        return found["records"]
+
     @contextlib.contextmanager
     def refused_case(self, seq):
         """A case the department refused: (department endpoint, the case, its dead letter's id)."""
@@ -101,10 +114,7 @@ class OperatorTools(unittest.TestCase):
             self.assertEqual(status, 0, out)
             self.assertNotIn(message_id, out)
             # The city's exchange log says the delivery was replayed, by whom, before it was delivered again.
-            log = os.path.join(self.topo.dir, "data", CITY, "exchange-log.db")
-            status, out = govbus("audit", "search", "--log", log, "--message", message_id, "--format", "json")
-            self.assertEqual(status, 0, out)
-            events = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+            events = self.logged(message_id, "replayed")
             replayed = [r for r in events if r["event"] == "replayed"]
             self.assertEqual(len(replayed), 1, events)
             self.assertEqual(replayed[0]["reason_code"], "journal.replayed")
@@ -125,6 +135,16 @@ class OperatorTools(unittest.TestCase):
             status, out = self.dlq("replay", dl)
             self.assertEqual(status, 1, out)
             nothing_more(dept, 3)
+            # The city's exchange log says who dropped it, after its dead letter.
+            events = self.logged(apply["header"]["id"], "dropped")
+            dropped = [r for r in events if r["event"] == "dropped"]
+            self.assertEqual(len(dropped), 1, events)
+            self.assertEqual(dropped[0]["reason_code"], "journal.dropped")
+            self.assertRegex(dropped[0]["reason_text"], r"^dropped by user \S+ with govbus dlq drop at ")
+            self.assertEqual(dropped[0]["destination"], "endpoint:cd.market")
+            self.assertEqual(dropped[0]["region"], apply["header"]["region"])
+            self.assertEqual([r["event"] for r in events if r["event"] in ("dead_lettered", "dropped", "delivered")],
+                             ["dead_lettered", "dropped"])
 
     def status(self):
         status, out = govbus("status", "--config", self.topo.config(CITY), "--format", "json")
@@ -181,10 +201,10 @@ class OperatorTools(unittest.TestCase):
                 contextlib.closing(sqlite3.connect(copy)) as old:
             live.backup(old)
             old.executescript("DROP INDEX case_paths_age; ALTER TABLE messages DROP COLUMN region; "
-                              "PRAGMA user_version=3;")
+                              "DROP TABLE dropped; PRAGMA user_version=3;")
         status, out = govbus("status", "--journal", copy)
         self.assertEqual(status, 0, out)
-        self.assertRegex(out, r"journal: schema upgraded from version 3 to 5 in \d+ ms")
+        self.assertRegex(out, r"journal: schema upgraded from version 3 to 6 in \d+ ms")
         status, out = govbus("status", "--journal", copy)
         self.assertEqual(status, 0, out)
         self.assertNotIn("schema upgraded", out)  # once

@@ -50,7 +50,7 @@ int run_search(const std::vector<std::string>& args) {
     q.event = o.get("--event").value_or("");
     if (!q.event.empty() && !audit::parse_event_kind(q.event))
         return fail("--event must be one of received, rejected, accepted, routed, delivered, acknowledged, retried, "
-                    "expired, dead_lettered, replayed");
+                    "expired, dead_lettered, replayed, dropped");
     for (const char* name : {"--from", "--to"}) {
         if (auto t = o.get(name)) {
             auto ms = audit::parse_time_bound(*t, reader->utc_offset_minutes());

@@ -112,11 +112,12 @@ int run_show(const std::vector<std::string>& argv) {
     return with_one_dead_letter(argv, show);
 }
 
-// Who replays, for the node's `replayed` record in the exchange log.
-std::string who_replays() {
+// Who runs `govbus dlq COMMAND`, for the node's `replayed` or `dropped`
+// record in the exchange log: "user alice with govbus dlq replay".
+std::string who_runs(const char* command) {
     const uid_t uid = ::geteuid();
     const passwd* pw = ::getpwuid(uid);
-    return "user " + (pw ? std::string(pw->pw_name) : std::to_string(uid)) + " with govbus dlq replay";
+    return "user " + (pw ? std::string(pw->pw_name) : std::to_string(uid)) + " with govbus dlq " + command;
 }
 
 int run_replay(const std::vector<std::string>& argv) {
@@ -135,7 +136,7 @@ int run_replay(const std::vector<std::string>& argv) {
     } else {
         ids.push_back(*one);
     }
-    const std::string by = who_replays();
+    const std::string by = who_runs("replay");
     int failures = 0;
     for (auto id : ids) {
         auto s = j->replay(id, std::chrono::system_clock::now(), by);
@@ -150,7 +151,7 @@ int run_replay(const std::vector<std::string>& argv) {
 
 int run_drop(const std::vector<std::string>& argv) {
     return with_one_dead_letter(argv, [](Journal& j, std::int64_t id) {
-        auto s = j.drop(id);
+        auto s = j.drop(id, who_runs("drop"));
         if (!s) return std::cerr << "govbus dlq: " << s.problem().to_string() << "\n", 1;
         std::cout << "dropped dead letter " << id << "\n";
         return 0;

@@ -238,7 +238,17 @@ BOOST_AUTO_TEST_CASE(replays_a_dead_letter_with_attempts_reset_and_drops_another
 
     BOOST_TEST(!taken[0].replayed);
     BOOST_TEST(j->replay(dead[0].id, now + 1h, "user alice with govbus dlq replay").ok());
-    BOOST_TEST(j->drop(dead[1].id).ok());
+    BOOST_TEST(j->take_dropped()->empty());
+    BOOST_TEST(j->drop(dead[1].id, "user bob with govbus dlq drop").ok());
+    // The drop waits for the node to log it, once.
+    auto dropped = *j->take_dropped();
+    BOOST_REQUIRE_EQUAL(dropped.size(), 1u);
+    BOOST_TEST(dropped[0].delivery.id == dead[1].id);
+    BOOST_TEST(dropped[0].delivery.message_id == "m-2");
+    BOOST_TEST(dropped[0].delivery.destination == "endpoint:a");
+    BOOST_TEST(dropped[0].delivery.source == "sc.portal");
+    BOOST_TEST(dropped[0].note.starts_with("dropped by user bob with govbus dlq drop at "), dropped[0].note);
+    BOOST_TEST(j->take_dropped()->empty());
     BOOST_TEST(j->list_dead_letters()->empty());
     BOOST_TEST(!j->dead_letter(dead[0].id)->has_value());
     BOOST_TEST(j->replay(dead[1].id, now).problem().code == "journal.not_dead_letter");
@@ -396,7 +406,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_journal_keeps_its_deliveries_through_the_index_
         const char* v1 =
             "DROP INDEX deliveries_outbox; DROP INDEX deliveries_case; DROP INDEX deliveries_due; "
             "DROP INDEX deliveries_expiry; DROP INDEX deliveries_dead; DROP INDEX case_paths_age; "
-            "ALTER TABLE messages DROP COLUMN region; "
+            "ALTER TABLE messages DROP COLUMN region; DROP TABLE dropped; "
             "CREATE INDEX deliveries_outbox ON deliveries(destination, state, priority DESC, id); "
             "CREATE INDEX deliveries_case ON deliveries(destination, case_number, state) WHERE case_number <> ''; "
             "CREATE INDEX deliveries_due ON deliveries(state, next_attempt_ms); "
