@@ -140,6 +140,14 @@ Status Journal::drop(std::int64_t id, const std::string& by) {
 
 Result<std::vector<DroppedDelivery>> Journal::take_dropped() {
     std::vector<DroppedDelivery> out;
+    {
+        // Almost always nothing: asked of the reader, not under the write lock.
+        std::lock_guard lock(read_mutex_);
+        auto any = reader_->cached("SELECT 1 FROM dropped LIMIT 1");
+        const bool some = any->step();
+        if (auto p = reader_->take_error()) return *p;
+        if (!some) return out;
+    }
     std::lock_guard lock(write_mutex_);
     sqlite::Transaction tx(*writer_, sqlite::Sync::normal);
     {
