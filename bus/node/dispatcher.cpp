@@ -246,7 +246,7 @@ void Dispatcher::record_expired(TimePoint now) {
     GOVBUS_LOG(warn, expired->size() << (expired->size() == 1 ? " delivery" : " deliveries")
                                      << " expired waiting in the outbox (dead letters: govbus dlq list)");
     const Problem reason = expired_reason();
-    for (auto& d : *expired) {
+    for (const auto& d : *expired) {
         GOVBUS_LOG(debug, "expired " << d.type << " " << d.message_id << " for " << d.destination);
         record("expired", attempt_of(d), &reason);
     }

@@ -106,7 +106,7 @@ class OperatorTools(unittest.TestCase):
 
             status, out = self.dlq("replay", dl)
             self.assertEqual(status, 0, out)
-            self.assertIn("1 dead letter(s) back in the outbox", out)
+            self.assertIn("1 dead letter back in the outbox", out)
             again, _ = dept.receive(timeout=20)
             self.assertEqual(again["header"]["id"], message_id)
             nothing_more(dept)

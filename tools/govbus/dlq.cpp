@@ -77,7 +77,7 @@ int run_list(const std::vector<std::string>& argv) {
         std::cout << std::left << std::setw(8) << d.id << std::setw(38) << d.message_id << std::setw(15) << d.type
                   << std::setw(26) << d.destination << std::setw(6) << d.attempts << d.reason_code << " ("
                   << d.cause << ")\n";
-    std::cout << list->size() << " dead letter(s)\n";
+    std::cout << count_of(static_cast<std::int64_t>(list->size()), "dead letter", "dead letters") << "\n";
     return 0;
 }
 
@@ -145,7 +145,8 @@ int run_replay(const std::vector<std::string>& argv) {
             ++failures;
         }
     }
-    std::cout << ids.size() - failures << " dead letter(s) back in the outbox\n";
+    std::cout << count_of(static_cast<std::int64_t>(ids.size()) - failures, "dead letter", "dead letters")
+              << " back in the outbox\n";
     return failures ? 1 : 0;
 }
 
