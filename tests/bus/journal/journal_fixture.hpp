@@ -63,6 +63,19 @@ inline std::unique_ptr<Journal> open_journal(const std::string& path, JournalOpt
     return std::move(*j);
 }
 
+// A delivery carries what its message was accepted with (all but the
+// destination, which is one of the accept's, and the attempt).
+inline void expect_carries(const Delivery& d, const Accept& a) {
+    BOOST_TEST(d.message_id == a.message_id);
+    BOOST_TEST(d.case_number == a.case_number);
+    BOOST_TEST(d.type == a.type);
+    BOOST_TEST(d.source == a.source);
+    BOOST_TEST(d.body == a.body);
+    BOOST_TEST(d.content_type == a.content_type);
+    BOOST_TEST(d.region == a.region);  // for the exchange log's records of the delivery
+    BOOST_TEST(d.priority == a.priority);
+}
+
 // Message ids of the deliveries, in the order handed out.
 inline std::vector<std::string> ids_of(const std::vector<Delivery>& ds) {
     std::vector<std::string> out;
