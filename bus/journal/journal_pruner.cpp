@@ -2,6 +2,7 @@
 
 #include "bus/core/clock.hpp"
 #include "bus/core/log.hpp"
+#include "bus/core/wording.hpp"
 
 #include <algorithm>
 
@@ -58,20 +59,23 @@ bool JournalPruner::pass() {
                           "delivered messages accepted", before, removed_);
     if (!messages) return false;
     if (*messages > 0)
-        GOVBUS_LOG(info, "journal: removed " << *messages << " delivered messages accepted before "
+        GOVBUS_LOG(info, "journal: removed " << count_of(*messages, "delivered message", "delivered messages")
+                                             << " accepted before "
                                              << format_rfc3339(before) << "; their ids are no longer de-duplicated");
     auto replies = drain([&](std::int64_t n) { return journal_.prune_paths(PathKind::reply_path, before, n); },
                          "reply paths of queries sent", before, paths_removed_);
     if (!replies) return false;
     if (*replies > 0)
-        GOVBUS_LOG(info, "journal: removed " << *replies << " reply paths of queries sent before "
+        GOVBUS_LOG(info, "journal: removed " << count_of(*replies, "reply path", "reply paths")
+                                             << " of queries sent before "
                                              << format_rfc3339(before));
     const TimePoint cases_before = now - options_.keep_case_paths;
     auto cases = drain([&](std::int64_t n) { return journal_.prune_paths(PathKind::case_path, cases_before, n); },
                        "case paths of cases that came down", cases_before, paths_removed_);
     if (!cases) return false;
     if (*cases > 0)
-        GOVBUS_LOG(info, "journal: removed " << *cases << " case paths of cases that came down before "
+        GOVBUS_LOG(info, "journal: removed " << count_of(*cases, "case path", "case paths")
+                                             << " of cases that came down before "
                                              << format_rfc3339(cases_before)
                                              << "; their answers are now routed by the route table");
     std::lock_guard lock(mutex_);

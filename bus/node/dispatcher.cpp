@@ -1,6 +1,7 @@
 #include "bus/node/dispatcher.hpp"
 
 #include "bus/core/log.hpp"
+#include "bus/core/wording.hpp"
 #include "bus/journal/journal.hpp"
 
 #include <algorithm>
@@ -243,8 +244,8 @@ void Dispatcher::record_expired(TimePoint now) {
         return;
     }
     if (expired->empty()) return;
-    GOVBUS_LOG(warn, expired->size() << (expired->size() == 1 ? " delivery" : " deliveries")
-                                     << " expired waiting in the outbox (dead letters: govbus dlq list)");
+    GOVBUS_LOG(warn, count_of(static_cast<std::int64_t>(expired->size()), "delivery", "deliveries")
+                         << " expired waiting in the outbox (dead letters: govbus dlq list)");
     const Problem reason = expired_reason();
     for (const auto& d : *expired) {
         GOVBUS_LOG(debug, "expired " << d.type << " " << d.message_id << " for " << d.destination);

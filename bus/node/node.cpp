@@ -2,6 +2,7 @@
 
 #include "bus/codec/codec.hpp"
 #include "bus/core/log.hpp"
+#include "bus/core/wording.hpp"
 #include "bus/journal/journal.hpp"
 #include "bus/journal/journal_pruner.hpp"
 #include "bus/node/dispatcher.hpp"
@@ -152,7 +153,9 @@ Status Node::Impl::start() {
     });
     started_ = true;
     GOVBUS_LOG(info, "node " << config_.id << " (" << to_string(config_.level) << ", region " << config_.region
-                             << ") started: " << s.endpoints->all().size() << " endpoints, routes from "
+                             << ") started: "
+                             << count_of(static_cast<std::int64_t>(s.endpoints->all().size()), "endpoint", "endpoints")
+                             << ", routes from "
                              << config_.routes);
     return ok_status();
 }

@@ -89,7 +89,7 @@ class JournalRetention(unittest.TestCase):
                 wait_until(lambda: not has_path(topo.journal("city-510100"), case) and
                            not has_path(topo.journal("province-510000"), case), 30,
                            "the case path to leave both journals")
-                self.assertIn("journal: removed 1 case paths", topo.log("city-510100"))
+                self.assertIn("journal: removed 1 case path of cases that came down", topo.log("city-510100"))
                 with self.assertRaises(SendException):  # rejected
                     dept.send(case_answer(apply, "case.result", "cd.market"))
                 log = topo.log("city-510100")

@@ -3,11 +3,11 @@
 // process exit status.
 #pragma once
 
-#include <cstdint>
+#include "bus/core/wording.hpp"
+
 #include <functional>
 #include <map>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace govbus::cli {
@@ -24,10 +24,5 @@ bool register_command(Command command);
 
 // All commands, by name.
 const std::map<std::string, Command>& commands();
-
-// A count with its noun: count_of(1, "record", "records") is "1 record".
-inline std::string count_of(std::int64_t n, std::string_view one, std::string_view many) {
-    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
-}
 
 }  // namespace govbus::cli
