@@ -55,37 +55,31 @@ void JournalPruner::run() {
 bool JournalPruner::pass() {
     const auto now = std::chrono::system_clock::now();
     const TimePoint before = now - options_.keep;
-    auto messages = drain([&](std::int64_t n) { return journal_.prune_delivered(before, n); },
-                          "delivered messages accepted", before, removed_);
-    if (!messages) return false;
-    if (*messages > 0)
-        GOVBUS_LOG(info, "journal: removed " << count_of(*messages, "delivered message", "delivered messages")
-                                             << " accepted before "
-                                             << format_rfc3339(before) << "; their ids are no longer de-duplicated");
-    auto replies = drain([&](std::int64_t n) { return journal_.prune_paths(PathKind::reply_path, before, n); },
-                         "reply paths of queries sent", before, paths_removed_);
-    if (!replies) return false;
-    if (*replies > 0)
-        GOVBUS_LOG(info, "journal: removed " << count_of(*replies, "reply path", "reply paths")
-                                             << " of queries sent before "
-                                             << format_rfc3339(before));
+    if (!drain([&](std::int64_t n) { return journal_.prune_delivered(before, n); },
+               {"delivered message", "delivered messages", "accepted", "; their ids are no longer de-duplicated"},
+               before, removed_))
+        return false;
+    if (!drain([&](std::int64_t n) { return journal_.prune_paths(PathKind::reply_path, before, n); },
+               {"reply path", "reply paths", "of queries sent", ""}, before, paths_removed_))
+        return false;
     const TimePoint cases_before = now - options_.keep_case_paths;
-    auto cases = drain([&](std::int64_t n) { return journal_.prune_paths(PathKind::case_path, cases_before, n); },
-                       "case paths of cases that came down", cases_before, paths_removed_);
-    if (!cases) return false;
-    if (*cases > 0)
-        GOVBUS_LOG(info, "journal: removed " << count_of(*cases, "case path", "case paths")
-                                             << " of cases that came down before "
-                                             << format_rfc3339(cases_before)
-                                             << "; their answers are now routed by the route table");
+    if (!drain([&](std::int64_t n) { return journal_.prune_paths(PathKind::case_path, cases_before, n); },
+               {"case path", "case paths", "of cases that came down",
+                "; their answers are now routed by the route table"},
+               cases_before, paths_removed_))
+        return false;
     std::lock_guard lock(mutex_);
     ++passes_;
     return !stopping_;
 }
 
-std::optional<std::int64_t> JournalPruner::drain(const Prune& prune, const std::string& what, TimePoint before,
-                                                 std::int64_t& counter) {
+bool JournalPruner::drain(const Prune& prune, const Rows& rows, TimePoint before, std::int64_t& counter) {
     std::int64_t total = 0;
+    auto say_removed = [&] {
+        if (total > 0)
+            GOVBUS_LOG(info, "journal: removed " << count_of(total, rows.one, rows.many) << " " << rows.which
+                                                 << " before " << format_rfc3339(before) << rows.after);
+    };
     for (;;) {
         const auto started = std::chrono::steady_clock::now();
         auto n = prune(options_.chunk);
@@ -94,16 +88,22 @@ std::optional<std::int64_t> JournalPruner::drain(const Prune& prune, const std::
         const auto pause = std::max<std::chrono::steady_clock::duration>(
             options_.pause, 4 * (std::chrono::steady_clock::now() - started));
         if (!n) {
-            GOVBUS_LOG(warn, "journal: removing " << what << " before " << format_rfc3339(before) << " failed ("
-                                                  << n.problem().message << "); trying again in "
-                                                  << every().count() / 1000 << " s");
-            return total;
+            GOVBUS_LOG(warn, "journal: removing " << rows.many << " " << rows.which << " before "
+                                                  << format_rfc3339(before) << " failed (" << n.problem().message
+                                                  << "); trying again in " << every().count() / 1000 << " s");
+            say_removed();
+            return true;
         }
         total += *n;
-        std::unique_lock lock(mutex_);
-        counter += *n;
-        if (*n < options_.chunk) return total;
-        if (wake_.wait_for(lock, pause, [this] { return stopping_; })) return std::nullopt;
+        {
+            std::unique_lock lock(mutex_);
+            counter += *n;
+            if (*n >= options_.chunk && wake_.wait_for(lock, pause, [this] { return stopping_; })) return false;
+        }
+        if (*n < options_.chunk) {
+            say_removed();
+            return true;
+        }
     }
 }
 

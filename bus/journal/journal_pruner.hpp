@@ -59,12 +59,19 @@ private:
     void run();
     // One pass: messages, reply paths, case paths. false when stopping.
     bool pass();
-    // Chunks of `prune(chunk)` until one comes back short; how many rows, or
-    // none when stopping. Each chunk's rows are added to `counter` (under
-    // mutex_); `what` and `before` are for the log.
+    // What a drain removes, for its log lines: "journal: removed 1 case path
+    // of cases that came down before TIME" and `after`.
+    struct Rows {
+        const char* one;    // "case path"
+        const char* many;   // "case paths"
+        const char* which;  // "of cases that came down"
+        const char* after;  // "; their answers are now routed by the route table", or ""
+    };
+    // Chunks of `prune(chunk)` until one comes back short (or fails), then one
+    // log line when any rows went; false when stopping. Each chunk's rows are
+    // added to `counter` (under mutex_).
     using Prune = std::function<Result<std::int64_t>(std::int64_t limit)>;
-    std::optional<std::int64_t> drain(const Prune& prune, const std::string& what, TimePoint before,
-                                      std::int64_t& counter);
+    bool drain(const Prune& prune, const Rows& rows, TimePoint before, std::int64_t& counter);
 
     Journal& journal_;
     Options options_;
