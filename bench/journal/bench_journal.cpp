@@ -2,8 +2,10 @@
 // like a sender) against a fresh journal file, for small and large messages.
 // Prints a Markdown section for bench/RESULTS.md.
 //   bench_journal [--seconds N] [--dir PATH] [--durability power_loss|process_crash|both] [--backlog N]
+//                 [--sizes KIB,KIB,...] [--submitters N,N,...] [--segment-body-bytes N]
 #include "bus/journal/journal.hpp"
 
+#include <sys/resource.h>
 #include <sys/utsname.h>
 
 #include <algorithm>
@@ -27,14 +29,30 @@ struct Outcome {
     double per_commit = 0;
     double p50_ms = 0;
     double p99_ms = 0;
+    double cpu_us = 0;  // process CPU (submitters, writer, checkpointer) per accept
 };
 
-Outcome run(const std::filesystem::path& dir, std::size_t body_size, int submitters, double seconds,
-            Durability durability) {
-    std::filesystem::path file = dir / "bench-journal.db";
+void remove_journal(const std::filesystem::path& file) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
+    std::filesystem::remove_all(file.string() + "-bodies");
+}
+
+double process_cpu_seconds() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    const auto s = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
+    return s(u.ru_utime) + s(u.ru_stime);
+}
+
+Outcome run(const std::filesystem::path& dir, std::size_t body_size, int submitters, double seconds,
+            Durability durability, std::size_t segment_body_bytes) {
+    std::filesystem::path file = dir / "bench-journal.db";
+    remove_journal(file);
     JournalOptions options;
     options.durability = durability;
+    options.segment_body_bytes = segment_body_bytes;
     auto opened = Journal::open(file.string(), options);
     if (!opened) {
         std::cerr << opened.problem().to_string() << "\n";
@@ -46,6 +64,7 @@ Outcome run(const std::filesystem::path& dir, std::size_t body_size, int submitt
     std::vector<std::vector<double>> latencies(static_cast<std::size_t>(submitters));
     std::vector<std::thread> threads;
     const auto started = Steady::now();
+    const double cpu_started = process_cpu_seconds();
     for (int t = 0; t < submitters; ++t) {
         threads.emplace_back([&, t] {
             for (long n = 0; !stop.load(std::memory_order_relaxed); ++n) {
@@ -72,6 +91,7 @@ Outcome run(const std::filesystem::path& dir, std::size_t body_size, int submitt
     stop = true;
     for (auto& t : threads) t.join();
     const double elapsed = std::chrono::duration<double>(Steady::now() - started).count();
+    const double cpu = process_cpu_seconds() - cpu_started;
     auto s = journal.stats();
     std::vector<double> all;
     for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
@@ -80,6 +100,7 @@ Outcome run(const std::filesystem::path& dir, std::size_t body_size, int submitt
     o.accepts_per_s = static_cast<double>(s->accepted) / elapsed;
     o.commits_per_s = static_cast<double>(s->commits) / elapsed;
     o.per_commit = s->commits ? static_cast<double>(s->accepted) / static_cast<double>(s->commits) : 0;
+    o.cpu_us = s->accepted ? cpu * 1e6 / static_cast<double>(s->accepted) : 0;
     if (!all.empty()) {
         o.p50_ms = all[all.size() / 2];
         o.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
@@ -92,7 +113,7 @@ Outcome run(const std::filesystem::path& dir, std::size_t body_size, int submitt
 // and times the calls that run on every wake-up.
 void drain_backlog(const std::filesystem::path& dir, int backlog, int cases) {
     std::filesystem::path file = dir / "bench-journal.db";
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
+    remove_journal(file);
     auto journal = std::move(*Journal::open(file.string()));
     const std::string body(1024, 'x');
     std::atomic<int> left{backlog};
@@ -155,12 +176,36 @@ int main(int argc, char** argv) {
     std::filesystem::path dir = std::filesystem::temp_directory_path();
     std::string which = "both";
     int backlog = 20000;
+    std::vector<std::size_t> sizes = {1024, 64 * 1024};
+    std::vector<int> submitter_counts = {1, 8, 64};
+    std::size_t segment_body_bytes = JournalOptions{}.segment_body_bytes;
+    const auto numbers = [](const std::string& list, std::size_t unit) {
+        std::vector<std::size_t> out;
+        for (std::size_t at = 0; at < list.size();) {
+            const std::size_t comma = std::min(list.find(',', at), list.size());
+            out.push_back(std::stoul(list.substr(at, comma - at)) * unit);
+            at = comma + 1;
+        }
+        return out;
+    };
     for (int i = 1; i + 1 < argc; i += 2) {
-        std::string k = argv[i];
-        if (k == "--seconds") seconds = std::stod(argv[i + 1]);
-        else if (k == "--dir") dir = argv[i + 1];
-        else if (k == "--durability") which = argv[i + 1];
-        else if (k == "--backlog") backlog = std::stoi(argv[i + 1]);
+        const std::string k = argv[i], v = argv[i + 1];
+        if (k == "--seconds") {
+            seconds = std::stod(v);
+        } else if (k == "--sizes") {
+            sizes = numbers(v, 1024);
+        } else if (k == "--submitters") {
+            submitter_counts.clear();
+            for (std::size_t n : numbers(v, 1)) submitter_counts.push_back(static_cast<int>(n));
+        } else if (k == "--segment-body-bytes") {
+            segment_body_bytes = std::stoul(v);
+        } else if (k == "--dir") {
+            dir = v;
+        } else if (k == "--durability") {
+            which = v;
+        } else if (k == "--backlog") {
+            backlog = std::stoi(v);
+        }
     }
     utsname u{};
     uname(&u);
@@ -176,20 +221,22 @@ int main(int argc, char** argv) {
     std::vector<Durability> modes;
     if (which != "process_crash") modes.push_back(Durability::power_loss);
     if (which != "power_loss") modes.push_back(Durability::process_crash);
-    std::printf("| durability | message | submitters | accepts/s | commits/s | messages/commit | ack p50 ms | ack p99 ms |\n");
-    std::printf("|---|---|---|---|---|---|---|---|\n");
+    std::printf("Bodies of %zu bytes or more in segment files (0: none).\n\n", segment_body_bytes);
+    std::printf(
+        "| durability | message | submitters | accepts/s | commits/s | messages/commit | ack p50 ms | ack p99 ms "
+        "| CPU µs/accept |\n");
+    std::printf("|---|---|---|---|---|---|---|---|---|\n");
     for (Durability d : modes) {
-        for (std::size_t size : {std::size_t{1024}, std::size_t{64 * 1024}}) {
-            for (int submitters : {1, 8, 64}) {
-                Outcome o = run(dir, size, submitters, seconds, d);
-                std::printf("| %s | %zu KiB | %d | %.0f | %.0f | %.1f | %.2f | %.2f |\n",
-                            d == Durability::power_loss ? "power_loss (FULL)" : "process_crash (NORMAL)",
-                            size / 1024, submitters, o.accepts_per_s, o.commits_per_s, o.per_commit, o.p50_ms,
-                            o.p99_ms);
+        for (std::size_t size : sizes) {
+            for (int submitters : submitter_counts) {
+                Outcome o = run(dir, size, submitters, seconds, d, segment_body_bytes);
+                std::printf("| %s | %zu KiB | %d | %.0f | %.0f | %.1f | %.2f | %.2f | %.0f |\n",
+                            d == Durability::power_loss ? "power_loss (FULL)" : "process_crash (NORMAL)", size / 1024,
+                            submitters, o.accepts_per_s, o.commits_per_s, o.per_commit, o.p50_ms, o.p99_ms, o.cpu_us);
                 std::fflush(stdout);
             }
         }
     }
     drain_backlog(dir, backlog, backlog / 10);
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove((dir / "bench-journal.db").string() + suffix);
+    remove_journal(dir / "bench-journal.db");
 }

@@ -44,8 +44,12 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, JournalO
     (*reader)->exec("PRAGMA query_only=1");
     if (auto p = (*reader)->take_error()) return *p;
 
+    auto bodies =
+        BodyStore::open(path + "-bodies", options.durability == Durability::power_loss, options.body_segment_bytes);
+    if (!bodies) return bodies.problems();
+
     sqlite3* writer_handle = (*writer)->handle();
-    auto journal = std::make_unique<Journal>(std::move(*writer), std::move(*reader), options);
+    auto journal = std::make_unique<Journal>(std::move(*writer), std::move(*reader), std::move(*bodies), options);
     if (options.checkpoint_in_background) {
         auto cp = WalCheckpointer::start(writer_handle, path);
         if (!cp) return cp.problems();
@@ -58,14 +62,15 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, JournalO
 }
 
 Journal::Journal(std::unique_ptr<sqlite::Database> writer, std::unique_ptr<sqlite::Database> reader,
-                 JournalOptions options)
+                 std::unique_ptr<BodyStore> bodies, JournalOptions options)
     : options_(options),
       backoff_(options.backoff),
       writer_(std::move(writer)),
       reader_(std::move(reader)),
-      committer_(std::make_unique<GroupCommitter>(
-          [this](std::vector<PendingAccept>& batch) { return write_batch(batch); }, options.max_batch,
-          options.max_batch_bytes)) {}
+      bodies_(std::move(bodies)),
+      committer_(
+          std::make_unique<GroupCommitter>([this](std::vector<PendingAccept>& batch) { return write_batch(batch); },
+                                           options.max_batch, options.max_batch_bytes)) {}
 
 Journal::~Journal() { committer_->stop(); }
 

@@ -5,6 +5,7 @@
 
 #include "bus/core/wal_checkpointer.hpp"
 #include "bus/journal/backoff.hpp"
+#include "bus/journal/body_store.hpp"
 #include "bus/journal/journal_types.hpp"
 #include "bus/journal/sqlite.hpp"
 
@@ -45,14 +46,14 @@ struct PendingAccept;
 // One process per journal file: a second govbusd must use its own file.
 class Journal {
 public:
-    // Opens or creates the journal at `path` (its -wal and -shm files sit
-    // beside it), migrates the schema, and puts deliveries left in flight by a
+    // Opens or creates the journal at `path` (its -wal and -shm files and its
+    // -bodies directory of large bodies sit beside it), migrates the schema, and puts deliveries left in flight by a
     // crash back to pending.
     static Result<std::unique_ptr<Journal>> open(const std::string& path, JournalOptions options = {});
 
     // Use open().
     Journal(std::unique_ptr<sqlite::Database> writer, std::unique_ptr<sqlite::Database> reader,
-            JournalOptions options);
+            std::unique_ptr<BodyStore> bodies, JournalOptions options);
     // Commits everything already submitted (callbacks run), then closes.
     ~Journal();
     Journal(const Journal&) = delete;
@@ -162,6 +163,10 @@ private:
     void dead_letter_row(std::int64_t id, int attempts, const std::string& cause, const Problem& reason,
                          TimePoint now);
     Status reset_in_flight();
+    // Where the accept's body goes: a segment (file > 0) or the row (file 0).
+    Result<BodyRef> place_body(const Accept& a);
+    // The closed segments no message refers to any more.
+    Result<std::vector<std::int64_t>> unused_segments();
 
     JournalOptions options_;
     BackoffPolicy backoff_;
@@ -174,6 +179,7 @@ private:
     std::atomic<std::uint64_t> accepted_{0};
     std::atomic<std::uint64_t> duplicates_{0};
     std::atomic<std::uint64_t> failed_{0};
+    std::unique_ptr<BodyStore> bodies_;              // appends under write_mutex_
     std::unique_ptr<WalCheckpointer> checkpointer_;  // null for a journal opened without one
     std::unique_ptr<GroupCommitter> committer_;  // last: its thread uses the members above
 };

@@ -146,21 +146,34 @@ bool Journal::write_accepts(const std::vector<PendingAccept>& batch, std::int64_
     sqlite::Transaction tx(db, options_.durability == Durability::power_loss ? sqlite::Sync::full
                                                                                : sqlite::Sync::normal);
     std::optional<Problem> batch_problem;
+    bool segments_written = false;
     for (std::size_t i = 0; i < batch.size() && !batch_problem; ++i) {
         const Accept& a = batch[i].accept;
         if (auto p = check(a)) {
             out[i] = *p;
             continue;
         }
+        // A duplicate's body is written too, and never referred to: finding
+        // out first would cost every fresh message a lookup.
+        auto placed = place_body(a);
+        if (!placed) {
+            out[i] = placed.problem();
+            continue;
+        }
+        segments_written |= placed->file > 0;
         if (savepoints) db.cached("SAVEPOINT accept")->run();
         auto ins = db.cached(
             "INSERT INTO messages(id, case_number, type, source, content_type, body, created_ms, expires_ms, "
-            "priority, accepted_ms, region) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-            "ON CONFLICT(id) DO NOTHING");
+            "priority, accepted_ms, region, body_file, body_offset, body_size) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT(id) DO NOTHING");
         ins->bind(1, a.message_id).bind(2, a.case_number).bind(3, a.type).bind(4, a.source);
-        ins->bind(5, a.content_type).bind_blob(6, a.body).bind(7, to_unix_ms(a.created));
+        // In a segment: an empty blob (a pointer and size 0; a null pointer would bind NULL).
+        ins->bind(5, a.content_type)
+            .bind_blob(6, std::string_view(a.body).substr(0, placed->file > 0 ? 0 : a.body.size()));
+        ins->bind(7, to_unix_ms(a.created));
         const std::int64_t expires = a.expires ? to_unix_ms(*a.expires) : 0;
         ins->bind(8, expires).bind(9, std::int64_t{a.priority}).bind(10, now).bind(11, a.region);
+        ins->bind(12, placed->file).bind(13, placed->offset).bind(14, placed->size);
         const bool fresh = ins->run() == 1;
         const std::int64_t seq = db.last_insert_rowid();
         if (fresh) {
@@ -194,6 +207,10 @@ bool Journal::write_accepts(const std::vector<PendingAccept>& batch, std::int64_
         if (savepoints) db.cached("RELEASE accept")->run();
         out[i] = fresh ? AcceptOutcome::accepted : AcceptOutcome::duplicate;
     }
+    // The segments first: a committed row must never point at bytes a crash could still lose.
+    if (segments_written && !batch_problem) {
+        if (auto st = bodies_->sync(); !st) batch_problem = st.problem();
+    }
     Status committed = batch_problem ? Status(*batch_problem) : tx.commit();
     if (!committed) {
         plan.forget();
@@ -202,6 +219,13 @@ bool Journal::write_accepts(const std::vector<PendingAccept>& batch, std::int64_
         }
     }
     return true;
+}
+
+Result<BodyRef> Journal::place_body(const Accept& a) {
+    if (options_.segment_body_bytes == 0 || a.body.size() < options_.segment_body_bytes) {
+        return BodyRef{};
+    }
+    return bodies_->append(a.body);
 }
 
 Result<std::optional<std::string>> Journal::case_path(const std::string& case_number) {

@@ -175,14 +175,47 @@ Result<std::vector<DroppedDelivery>> Journal::take_dropped() {
 }
 
 Result<std::int64_t> Journal::prune_delivered(TimePoint older_than, std::int64_t limit) {
-    std::lock_guard lock(write_mutex_);
-    // Oldest first through messages_accepted.
-    return delete_in_one_transaction(
-        *writer_,
-        "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE accepted_ms < ?1 AND "
-        "NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_seq = messages.seq) "
-        "ORDER BY accepted_ms LIMIT ?2)",
-        {to_unix_ms(older_than), no_limit_when_zero(limit)});
+    std::vector<std::int64_t> unused;
+    Result<std::int64_t> removed = std::int64_t{0};
+    {
+        std::lock_guard lock(write_mutex_);
+        // Oldest first through messages_accepted.
+        removed = delete_in_one_transaction(
+            *writer_,
+            "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE accepted_ms < ?1 AND "
+            "NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_seq = messages.seq) "
+            "ORDER BY accepted_ms LIMIT ?2)",
+            {to_unix_ms(older_than), no_limit_when_zero(limit)});
+        if (!removed) return removed;
+        auto found = unused_segments();
+        if (!found) return found.problems();
+        unused = std::move(*found);
+    }
+    // Outside the lock: overwriting a segment takes a while, and no accept
+    // writes to a closed one, so what nothing refers to now stays so.
+    for (std::int64_t file : unused) {
+        if (auto st = bodies_->remove(file); !st) return st.problems();
+    }
+    return removed;
+}
+
+// Under write_mutex_: no accept is between writing a body and committing its row.
+Result<std::vector<std::int64_t>> Journal::unused_segments() {
+    std::vector<std::int64_t> unused;
+    auto closed = bodies_->closed_segments();
+    if (!closed) return closed.problems();
+    for (std::int64_t file : *closed) {
+        bool used = false;
+        {
+            // "body_file > 0" repeats the partial index's condition, so the index serves.
+            auto q = writer_->cached("SELECT 1 FROM messages WHERE body_file = ?1 AND body_file > 0 LIMIT 1");
+            q->bind(1, file);
+            used = q->step();
+        }
+        if (auto p = writer_->take_error()) return *p;
+        if (!used) unused.push_back(file);
+    }
+    return unused;
 }
 
 Result<std::int64_t> Journal::prune_paths(PathKind kind, TimePoint older_than, std::int64_t limit) {

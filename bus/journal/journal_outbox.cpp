@@ -73,7 +73,9 @@ Result<std::vector<Delivery>> Journal::take_ready(const std::string& destination
     expire_pending(&destination, now, expired);
     {
         auto q = writer_->cached(
-            "SELECT d.id, d.attempts, d.reason_code, d.reason_text, m.body, " GOVBUS_MESSAGE_COLUMNS " "
+            "SELECT d.id, d.attempts, d.reason_code, d.reason_text, m.body, m.body_file, m.body_offset, "
+            "m.body_size, " GOVBUS_MESSAGE_COLUMNS
+            " "
             // INDEXED BY: walking the outbox in hand-out order stops after `limit`
             // rows; the planner would otherwise gather every due row and sort.
             "FROM deliveries d INDEXED BY deliveries_outbox JOIN messages m ON m.seq = d.message_seq "
@@ -86,8 +88,15 @@ Result<std::vector<Delivery>> Journal::take_ready(const std::string& destination
             d.attempt = static_cast<int>(q->column_int(1)) + 1;
             d.destination = destination;
             if (q->column_text(2) == kReplayedCode) d.replayed = q->column_text(3);
-            d.body = q->column_blob(4);
-            fill_from_message(*q, 5, d);
+            const BodyRef ref{q->column_int(5), q->column_int(6), q->column_int(7)};
+            if (ref.file == 0) {
+                d.body = q->column_blob(4);
+            } else if (auto body = bodies_->read(ref)) {
+                d.body = std::move(*body);
+            } else {
+                d.unreadable = body.problem();
+            }
+            fill_from_message(*q, 8, d);
             out.push_back(std::move(d));
         }
     }

@@ -118,6 +118,16 @@ CREATE TABLE dropped (
     note        TEXT NOT NULL         -- who dropped it and when
 );
 )sql",
+        // 7: large bodies live in segment files beside the database
+        // (body_store.hpp): body is empty and body_file names the segment.
+        // The index holds only those rows and grows at its end, segment
+        // numbers only rising; the pruner asks it whether a segment is done.
+        R"sql(
+ALTER TABLE messages ADD COLUMN body_file INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN body_offset INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN body_size INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX messages_body_file ON messages(body_file) WHERE body_file > 0;
+)sql",
     };
     return list;
 }

@@ -8,7 +8,7 @@ namespace govbus::journal_schema {
 
 // The schema version this build writes. A database with a higher version was
 // written by a newer govbus and is refused rather than misread.
-inline constexpr int kVersion = 6;
+inline constexpr int kVersion = 7;
 
 // deliveries.state values. A delivered row is deleted, so it has no state.
 inline constexpr int kPending = 0;

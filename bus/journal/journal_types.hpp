@@ -84,6 +84,10 @@ struct Delivery {
     // Set on the first hand-out after an operator replayed the dead letter:
     // who and when (Journal::replay), reason journal.replayed.
     std::optional<std::string> replayed;
+    // Set when the body, kept in a segment file, could not be read
+    // (journal.body_unreadable): `body` is empty and the attempt counts as
+    // failed, so it is retried and, if the file stays lost, dead-lettered.
+    std::optional<Problem> unreadable;
 };
 
 // A dead letter an operator dropped (Journal::drop), as take_dropped() gives
@@ -174,6 +178,12 @@ struct JournalOptions {
     // than in the group commit. Tools that write a few rows beside a running
     // node leave it to the node.
     bool checkpoint_in_background = true;
+    // Bodies of this many bytes or more are kept in segment files beside the
+    // database (its -bodies directory, body_store.hpp), written once instead
+    // of into the WAL and again at the checkpoint; 0: every body in the
+    // database. Bodies already journaled stay where they were written.
+    std::size_t segment_body_bytes = 4u << 10;
+    std::int64_t body_segment_bytes = std::int64_t{64} << 20;  // bodies per segment file, at most
 };
 
 }  // namespace govbus

@@ -189,6 +189,10 @@ void Dispatcher::pump(TimePoint now) {
                 const Problem note = make_problem(kReplayedCode, *d.replayed);
                 record("replayed", attempt_of(d), &note);
             }
+            if (d.unreadable) {  // on_result logs it, with the retry
+                on_result(attempt_of(d), DeliveryResult{DeliveryResult::Kind::retry, *d.unreadable});
+                continue;
+            }
             send(adapter, std::move(d));
         }
     }

@@ -21,12 +21,25 @@ const char* kUsage =
     "usage: govbus status (--config NODE.yaml | --journal FILE) [--format table|json]\n"
     "Per destination: deliveries pending (waiting or backing off), in flight and dead, and when the\n"
     "oldest one still waiting was accepted; the messages the journal holds (waiting, dead, or kept for\n"
-    "de-duplication) and its size on disk. Exit 0, or 1 when the journal cannot be read.\n";
+    "de-duplication) and its size on disk, with the segment files of large bodies. Exit 0, or 1 when the journal "
+    "cannot be read.\n";
 
 std::uintmax_t size_of(const std::string& path) {
     std::error_code ec;
     auto n = std::filesystem::file_size(path, ec);
     return ec ? 0 : n;
+}
+
+// The journal's segment files of large bodies (its -bodies directory): how many, how large.
+std::pair<std::uintmax_t, std::uintmax_t> segments_of(const std::string& journal) {
+    std::uintmax_t files = 0, bytes = 0;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(journal + "-bodies", ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().extension() != ".seg") continue;
+        ++files;
+        bytes += size_of(it->path().string());
+    }
+    return {files, bytes};
 }
 
 std::string mib(std::uintmax_t bytes) {
@@ -64,6 +77,7 @@ int run_status(const std::vector<std::string>& argv) {
     auto s = j->stats();
     if (!s) return std::cerr << "govbus status: " << s.problem().to_string() << "\n", 1;
     const auto bytes = size_of(a.journal), wal_bytes = size_of(a.journal + "-wal");
+    const auto [segments, segment_bytes] = segments_of(a.journal);
 
     if (format == "json") {
         boost::json::array destinations;
@@ -76,6 +90,8 @@ int run_status(const std::vector<std::string>& argv) {
         boost::json::object out{{"journal", a.journal},
                                 {"bytes", bytes},
                                 {"wal_bytes", wal_bytes},
+                                {"body_segments", segments},
+                                {"body_segment_bytes", segment_bytes},
                                 {"messages_held", s->messages_held},
                                 {"oldest_held", time_or_null(s->oldest_held)},
                                 {"case_paths", s->case_paths_held},
@@ -85,8 +101,11 @@ int run_status(const std::vector<std::string>& argv) {
         return 0;
     }
 
-    std::cout << "journal " << a.journal << ": " << mib(bytes) << ", WAL " << mib(wal_bytes) << "\n"
-              << "messages held: " << s->messages_held;
+    std::cout << "journal " << a.journal << ": " << mib(bytes) << ", WAL " << mib(wal_bytes);
+    if (segments > 0)
+        std::cout << ", large bodies " << mib(segment_bytes) << " in "
+                  << count_of(static_cast<std::int64_t>(segments), "segment", "segments");
+    std::cout << "\nmessages held: " << s->messages_held;
     if (s->oldest_held) std::cout << ", oldest accepted " << format_rfc3339(*s->oldest_held);
     std::cout << "\npaths held: " << count_of(s->case_paths_held, "case", "cases") << ", "
               << count_of(s->reply_paths_held, "query", "queries") << "\n";

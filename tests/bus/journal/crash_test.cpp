@@ -104,5 +104,13 @@ BOOST_AUTO_TEST_CASE(loses_no_acked_message_when_the_writer_is_killed_mid_stream
     }
     for (const auto& [id, n] : seen) BOOST_TEST(n == 1, id << " delivered " << n << " times");
     BOOST_TEST(all.size() >= acked.size());  // unacked-but-committed ones may be there too
-    for (const auto& d : all) BOOST_TEST(d.body.size() == 1024u);
+    // Bodies as written: the odd-numbered ones (20 000 bytes) from segment
+    // files, a new one for each life of the writer.
+    for (const auto& d : all) {
+        const bool large = std::stoi(d.message_id.substr(d.message_id.rfind('-') + 1)) % 2 == 1;
+        BOOST_TEST(d.body.size() == (large ? 20000u : 1024u), d.message_id);
+        BOOST_TEST(d.body.starts_with(d.message_id + ":"), d.message_id);
+        BOOST_TEST(!d.unreadable, d.message_id);
+    }
+    BOOST_TEST(std::filesystem::exists(db + "-bodies/00000003.seg"));
 }

@@ -1,6 +1,6 @@
 // Accepts messages into a journal until killed, printing each message id on
 // stdout (flushed) once the journal has acked it. The crash test kills it
-// with SIGKILL and checks that every printed id survived.
+// with SIGKILL and checks that every printed id survived, body and all.
 //   journal_crash_writer <journal file> <id prefix> [submitter threads]
 #include "bus/journal/journal.hpp"
 
@@ -34,7 +34,9 @@ int main(int argc, char** argv) {
                 a.type = "case.apply";
                 a.source = "crash.writer";
                 a.content_type = "application/json";
-                a.body.assign(1024, static_cast<char>('a' + t % 26));
+                // Every other body is large enough for a segment file.
+                a.body = a.message_id + ":";
+                a.body.resize(n % 2 ? 20000 : 1024, static_cast<char>('a' + t % 26));
                 a.created = std::chrono::system_clock::now();
                 a.destinations = {"endpoint:crash"};
                 auto r = journal.accept(std::move(a));

@@ -397,17 +397,17 @@ BOOST_AUTO_TEST_CASE(a_version_1_journal_keeps_its_deliveries_through_the_index_
     {
         sqlite3* raw = nullptr;
         BOOST_REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
-        const char* v1 =
+        const std::string v1 =
+            std::string(kBackToVersion3) +
             "DROP INDEX deliveries_outbox; DROP INDEX deliveries_case; DROP INDEX deliveries_due; "
-            "DROP INDEX deliveries_expiry; DROP INDEX deliveries_dead; DROP INDEX case_paths_age; "
-            "ALTER TABLE messages DROP COLUMN region; DROP TABLE dropped; "
+            "DROP INDEX deliveries_expiry; DROP INDEX deliveries_dead; "
             "CREATE INDEX deliveries_outbox ON deliveries(destination, state, priority DESC, id); "
             "CREATE INDEX deliveries_case ON deliveries(destination, case_number, state) WHERE case_number <> ''; "
             "CREATE INDEX deliveries_due ON deliveries(state, next_attempt_ms); "
             "CREATE INDEX deliveries_expiry ON deliveries(state, expires_ms) WHERE expires_ms > 0; "
             "PRAGMA user_version=1;";
         char* err = nullptr;
-        BOOST_REQUIRE_MESSAGE(sqlite3_exec(raw, v1, nullptr, nullptr, &err) == SQLITE_OK, (err ? err : ""));
+        BOOST_REQUIRE_MESSAGE(sqlite3_exec(raw, v1.c_str(), nullptr, nullptr, &err) == SQLITE_OK, (err ? err : ""));
         sqlite3_close(raw);
     }
     auto j = open_journal(path);

@@ -178,9 +178,7 @@ BOOST_AUTO_TEST_CASE(a_version_3_journal_keeps_its_paths_through_the_age_index_m
     {
         sqlite3* raw = nullptr;
         BOOST_REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
-        BOOST_REQUIRE(sqlite3_exec(raw, "DROP INDEX case_paths_age; ALTER TABLE messages DROP COLUMN region; DROP TABLE dropped; "
-                                   "PRAGMA user_version=3;", nullptr, nullptr,
-                                   nullptr) == SQLITE_OK);
+        BOOST_REQUIRE(sqlite3_exec(raw, kBackToVersion3, nullptr, nullptr, nullptr) == SQLITE_OK);
         sqlite3_close(raw);
     }
     BOOST_REQUIRE(index_count() == 0);
