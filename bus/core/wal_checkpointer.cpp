@@ -40,16 +40,7 @@ Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::start(sqlite3* writer,
 
 WalCheckpointer::WalCheckpointer(std::unique_ptr<sqlite3, CloseDb> db, std::string path, Options options)
     : db_(std::move(db)), path_(std::move(path)), options_(options) {
-    thread_ = std::thread([this] { run(); });
-}
-
-WalCheckpointer::~WalCheckpointer() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
+    thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
 }
 
 std::int64_t WalCheckpointer::checkpoints() const {
@@ -57,9 +48,9 @@ std::int64_t WalCheckpointer::checkpoints() const {
     return checkpoints_;
 }
 
-void WalCheckpointer::run() {
+void WalCheckpointer::run(std::stop_token stop) {
     std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, options_.every, [this] { return stopping_; })) {
+    while (!wake_.wait_for(lock, stop, options_.every, [&stop] { return stop.stop_requested(); })) {
         lock.unlock();
         int frames = 0, copied = 0;
         const int rc = sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 
@@ -42,7 +43,8 @@ public:
         return start(writer, path, Options{});
     }
 
-    ~WalCheckpointer();
+    // Stops the thread (a checkpoint under way finishes) and waits for it.
+    ~WalCheckpointer() = default;
     WalCheckpointer(const WalCheckpointer&) = delete;
     WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
@@ -54,17 +56,16 @@ private:
         void operator()(sqlite3* db) const;
     };
     WalCheckpointer(std::unique_ptr<sqlite3, CloseDb> db, std::string path, Options options);
-    void run();
+    void run(std::stop_token stop);
 
     std::unique_ptr<sqlite3, CloseDb> db_;
     std::string path_;
     Options options_;
     mutable std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
+    std::condition_variable_any wake_;  // only ever woken by the stop request
     std::int64_t checkpoints_ = 0;
     bool warned_ = false;
-    std::thread thread_;
+    std::jthread thread_;  // last: destroyed (stopped and joined) first
 };
 
 }  // namespace govbus

@@ -9,16 +9,7 @@
 namespace govbus {
 
 JournalPruner::JournalPruner(Journal& journal, Options options) : journal_(journal), options_(options) {
-    thread_ = std::thread([this] { run(); });
-}
-
-JournalPruner::~JournalPruner() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
+    thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
 }
 
 std::chrono::milliseconds JournalPruner::interval(std::chrono::milliseconds keep) {
@@ -44,36 +35,37 @@ std::chrono::milliseconds JournalPruner::every() const {
     return interval(std::min(options_.keep, options_.keep_case_paths));
 }
 
-void JournalPruner::run() {
-    for (;;) {
-        if (!pass()) return;
+void JournalPruner::run(std::stop_token stop) {
+    const auto stopped = [&stop] { return stop.stop_requested(); };
+    while (pass(stop)) {
         std::unique_lock lock(mutex_);
-        if (wake_.wait_for(lock, every(), [this] { return stopping_; })) return;
+        if (wake_.wait_for(lock, stop, every(), stopped)) return;
     }
 }
 
-bool JournalPruner::pass() {
+bool JournalPruner::pass(std::stop_token stop) {
     const auto now = std::chrono::system_clock::now();
     const TimePoint before = now - options_.keep;
     if (!drain([&](std::int64_t n) { return journal_.prune_delivered(before, n); },
                {"delivered message", "delivered messages", "accepted", "; their ids are no longer de-duplicated"},
-               before, removed_))
+               before, removed_, stop))
         return false;
     if (!drain([&](std::int64_t n) { return journal_.prune_paths(PathKind::reply_path, before, n); },
-               {"reply path", "reply paths", "of queries sent", ""}, before, paths_removed_))
+               {"reply path", "reply paths", "of queries sent", ""}, before, paths_removed_, stop))
         return false;
     const TimePoint cases_before = now - options_.keep_case_paths;
     if (!drain([&](std::int64_t n) { return journal_.prune_paths(PathKind::case_path, cases_before, n); },
                {"case path", "case paths", "of cases that came down",
                 "; their answers are now routed by the route table"},
-               cases_before, paths_removed_))
+               cases_before, paths_removed_, stop))
         return false;
     std::lock_guard lock(mutex_);
     ++passes_;
-    return !stopping_;
+    return !stop.stop_requested();
 }
 
-bool JournalPruner::drain(const Prune& prune, const Rows& rows, TimePoint before, std::int64_t& counter) {
+bool JournalPruner::drain(const Prune& prune, const Rows& rows, TimePoint before, std::int64_t& counter,
+                          std::stop_token stop) {
     std::int64_t total = 0;
     auto say_removed = [&] {
         if (total > 0)
@@ -98,7 +90,8 @@ bool JournalPruner::drain(const Prune& prune, const Rows& rows, TimePoint before
         {
             std::unique_lock lock(mutex_);
             counter += *n;
-            if (*n >= options_.chunk && wake_.wait_for(lock, pause, [this] { return stopping_; })) return false;
+            if (*n >= options_.chunk && wake_.wait_for(lock, stop, pause, [&stop] { return stop.stop_requested(); }))
+                return false;
         }
         if (*n < options_.chunk) {
             say_removed();

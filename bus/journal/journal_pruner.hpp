@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <mutex>
+#include <stop_token>
 #include <thread>
 
 namespace govbus {
@@ -41,7 +42,8 @@ public:
     };
 
     JournalPruner(Journal& journal, Options options);
-    ~JournalPruner();
+    // Stops the thread (a chunk under way finishes) and waits for it.
+    ~JournalPruner() = default;
     JournalPruner(const JournalPruner&) = delete;
     JournalPruner& operator=(const JournalPruner&) = delete;
 
@@ -56,9 +58,9 @@ public:
     std::int64_t passes() const;
 
 private:
-    void run();
+    void run(std::stop_token stop);
     // One pass: messages, reply paths, case paths. false when stopping.
-    bool pass();
+    bool pass(std::stop_token stop);
     // What a drain removes, for its log lines: "journal: removed 1 case path
     // of cases that came down before TIME" and `after`.
     struct Rows {
@@ -71,17 +73,16 @@ private:
     // log line when any rows went; false when stopping. Each chunk's rows are
     // added to `counter` (under mutex_).
     using Prune = std::function<Result<std::int64_t>(std::int64_t limit)>;
-    bool drain(const Prune& prune, const Rows& rows, TimePoint before, std::int64_t& counter);
+    bool drain(const Prune& prune, const Rows& rows, TimePoint before, std::int64_t& counter, std::stop_token stop);
 
     Journal& journal_;
     Options options_;
     mutable std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
+    std::condition_variable_any wake_;  // only ever woken by the stop request
     std::int64_t removed_ = 0;
     std::int64_t paths_removed_ = 0;
     std::int64_t passes_ = 0;
-    std::thread thread_;
+    std::jthread thread_;  // last: destroyed (stopped and joined) first
 };
 
 }  // namespace govbus
