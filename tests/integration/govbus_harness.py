@@ -135,6 +135,9 @@ class Topology:
     def journal(self, node):
         return os.path.join(self.dir, "data", node, "journal.db")
 
+    def exchange_log(self, node):
+        return os.path.join(self.dir, "data", node, "exchange-log.db")
+
     def _node_key(self, node):
         """An EC P-256 key and self-signed certificate that sign the node's exchange-log checkpoints."""
         pki = os.path.join(self.dir, "pki")
@@ -425,3 +428,9 @@ def govbus(*args, timeout=60):
     """Runs the govbus CLI; returns (exit status, stdout + stderr)."""
     p = subprocess.run([GOVBUS] + list(args), capture_output=True, text=True, timeout=timeout)
     return p.returncode, p.stdout + p.stderr
+
+
+def audit_records(log, *args):
+    """The records `govbus audit search --log LOG ARGS` finds, as dicts."""
+    out = govbus_checked("audit", "search", "--log", log, *args, "--format", "json")
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]

@@ -4,13 +4,11 @@ time: the city node stops trying, keeps it as a dead letter with cause
 (`govbus audit search --event expired`), and does not deliver it when the
 department connects later."""
 
-import json
-import os
 import unittest
 
 from proton import Timeout
 
-from govbus_harness import Topology, case_apply, govbus, now_rfc3339, wait_until
+from govbus_harness import Topology, audit_records, case_apply, govbus, now_rfc3339, wait_until
 
 CITY = "city-510100"
 
@@ -36,14 +34,10 @@ class Expiry(unittest.TestCase):
             self.assertIn("endpoint:cd.market", dead["line"])
             self.assertIn("expired", dead["line"])
 
-            log = os.path.join(topo.dir, "data", CITY, "exchange-log.db")
             found = {}
 
             def logged():
-                status, out = govbus("audit", "search", "--log", log, "--event", "expired", "--format", "json")
-                self.assertEqual(status, 0, out)
-                records = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-                found["records"] = [r for r in records if r["message_id"] == message_id]
+                found["records"] = audit_records(topo.exchange_log(CITY), "--event", "expired", "--message", message_id)
                 return bool(found["records"])
             wait_until(logged, 20, "an expired record in the city's exchange log")
             self.assertEqual(len(found["records"]), 1, found["records"])

@@ -6,14 +6,13 @@ attempt fail with `journal.body_unreadable`, logged as `retried` with the
 file named, and nothing half-read is sent."""
 
 import glob
-import json
 import os
 import sqlite3
 import unittest
 
 from proton import Timeout
 
-from govbus_harness import Topology, case_apply, govbus, wait_until
+from govbus_harness import Topology, audit_records, case_apply, govbus, wait_until
 
 CITY = "city-510100"
 DEPARTMENT = "endpoint:cd.market"
@@ -82,14 +81,11 @@ class LargeBodies(unittest.TestCase):
             os.remove(segments[0])
             topo.start(CITY)
 
-            log = os.path.join(topo.dir, "data", CITY, "exchange-log.db")
             found = {}
 
             def retried():
-                status, out = govbus("audit", "search", "--log", log, "--event", "retried", "--format", "json")
-                self.assertEqual(status, 0, out)
-                records = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-                found["records"] = [r for r in records if r["message_id"] == apply["header"]["id"]]
+                found["records"] = audit_records(topo.exchange_log(CITY), "--event", "retried",
+                                                 "--message", apply["header"]["id"])
                 return bool(found["records"])
             with topo.endpoint(CITY, "cd.market") as dept:
                 wait_until(retried, 30, "a retried record in the city's exchange log")
