@@ -3,6 +3,7 @@
 #include "audit/checkpoint.hpp"
 #include "audit/log_schema.hpp"
 #include "audit/personal_data_scrubber.hpp"
+#include "bus/core/thread_name.hpp"
 #include "bus/core/wal_checkpointer.hpp"
 
 #include <atomic>
@@ -210,6 +211,7 @@ Status ExchangeLog::checkpoint() {
 std::int64_t ExchangeLog::last_seq() const { return impl_->committed_seq.load(); }
 
 void ExchangeLog::Impl::run() {
+    name_this_thread("exchange-log");
     auto last_commit = std::chrono::steady_clock::now();
     for (;;) {
         std::deque<Event> batch;

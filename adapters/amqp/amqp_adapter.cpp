@@ -1,6 +1,7 @@
 #include "adapters/amqp/amqp_adapter.hpp"
 
 #include "bus/core/log.hpp"
+#include "bus/core/thread_name.hpp"
 
 #include <proton/connection_options.hpp>
 #include <proton/duration.hpp>
@@ -147,6 +148,7 @@ Status AmqpAdapter::start(AdapterHost& host) {
         return make_problem("amqp.listen", std::string("cannot listen: ") + e.what(), "/adapters/amqp/listen");
     }
     thread_ = std::thread([this, threads = options.threads] {
+        name_this_thread("amqp");  // and the container's other threads, which it creates
         try {
             container_.run(threads);
         } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 #include "adapters/exchange_db/exchange_db_adapter.hpp"
 
 #include "bus/core/log.hpp"
+#include "bus/core/thread_name.hpp"
 #include "bus/node/adapter_options.hpp"
 
 namespace govbus::exchange_db {
@@ -57,6 +58,7 @@ Status ExchangeDbAdapter::ensure_open(Table& t) {
 }
 
 void ExchangeDbAdapter::run() {
+    name_this_thread("exchange-db");
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         lock.unlock();

@@ -2,6 +2,7 @@
 
 #include "bus/core/file_text.hpp"
 #include "bus/core/log.hpp"
+#include "bus/core/thread_name.hpp"
 #include "bus/node/adapter_options.hpp"
 
 #include <fcntl.h>
@@ -74,6 +75,7 @@ void FileAdapter::stop() {
 }
 
 void FileAdapter::run() {
+    name_this_thread("file-adapter");
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         lock.unlock();

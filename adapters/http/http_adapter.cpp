@@ -1,6 +1,7 @@
 #include "adapters/http/http_adapter.hpp"
 
 #include "bus/core/log.hpp"
+#include "bus/core/thread_name.hpp"
 #include "security/tls_context.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -238,7 +239,10 @@ Status HttpAdapter::start(AdapterHost& host) {
                                                std::to_string(options_.listen_port) + ": " + e.what());
     }
     accept_http(*this, *acceptor_);
-    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
+    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] {
+        name_this_thread("http");
+        io_.run();
+    });
     GOVBUS_LOG(info, "http: listening on " << options_.listen_host << ":" << port_
                                           << (options_.plain ? " (plain, no TLS)" : " (TLS, client certificates)"));
     return ok_status();

@@ -2,6 +2,7 @@
 
 #include "bus/core/log.hpp"
 #include "bus/core/sqlite_config.hpp"
+#include "bus/core/thread_name.hpp"
 
 #include <sqlite3.h>
 
@@ -49,6 +50,7 @@ std::int64_t WalCheckpointer::checkpoints() const {
 }
 
 void WalCheckpointer::run(std::stop_token stop) {
+    name_this_thread("wal-checkpoint");
     std::unique_lock lock(mutex_);
     while (!wake_.wait_for(lock, stop, options_.every, [&stop] { return stop.stop_requested(); })) {
         lock.unlock();

@@ -6,6 +6,8 @@
 // commits as many per fsync as arrived during the previous fsync.
 #include "bus/journal/group_committer.hpp"
 
+#include "bus/core/thread_name.hpp"
+
 #include <algorithm>
 
 namespace govbus {
@@ -54,6 +56,7 @@ std::vector<PendingAccept> GroupCommitter::take_batch(std::unique_lock<std::mute
 }
 
 void GroupCommitter::run() {
+    name_this_thread("journal-commit");
     for (;;) {
         std::vector<PendingAccept> batch;
         {

@@ -2,6 +2,7 @@
 
 #include "bus/core/clock.hpp"
 #include "bus/core/log.hpp"
+#include "bus/core/thread_name.hpp"
 #include "bus/core/wording.hpp"
 
 #include <algorithm>
@@ -36,6 +37,7 @@ std::chrono::milliseconds JournalPruner::every() const {
 }
 
 void JournalPruner::run(std::stop_token stop) {
+    name_this_thread("journal-prune");
     const auto stopped = [&stop] { return stop.stop_requested(); };
     while (pass(stop)) {
         std::unique_lock lock(mutex_);

@@ -1,6 +1,7 @@
 #include "bus/node/dispatcher.hpp"
 
 #include "bus/core/log.hpp"
+#include "bus/core/thread_name.hpp"
 #include "bus/core/wording.hpp"
 #include "bus/journal/journal.hpp"
 
@@ -139,6 +140,7 @@ void Dispatcher::send(Adapter* adapter, Delivery d) {
 }
 
 void Dispatcher::run() {
+    name_this_thread("dispatcher");
     while (true) {
         {
             std::unique_lock lock(mutex_);

@@ -2,6 +2,7 @@
 
 #include "bus/codec/codec.hpp"
 #include "bus/core/log.hpp"
+#include "bus/core/thread_name.hpp"
 #include "bus/core/wording.hpp"
 #include "bus/journal/journal.hpp"
 #include "bus/journal/journal_pruner.hpp"
@@ -138,7 +139,10 @@ Status Node::Impl::start() {
     po.keep_case_paths = std::chrono::seconds(config_.keep_case_paths_seconds);
     pruner_ = std::make_unique<JournalPruner>(*journal_, po);
 
-    workers_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(config_.workers));
+    {
+        ThreadNameScope intake("intake");  // the pool's threads take it
+        workers_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(config_.workers));
+    }
     dispatcher_ = std::make_unique<Dispatcher>(
         *journal_, [this](const std::string& d) { return adapter_for(d); }, plugins_.events, config_.id);
     if (auto st = start_adapters(); !st) return st;
