@@ -1,7 +1,7 @@
 // Names the calling thread, as `top -H`, `ps -L`, perf and /proc show it.
-// Linux keeps 15 bytes of a name; a thread starts with its creator's name,
-// which is how the AMQP container's and the intake pool's own threads get
-// theirs.
+// Linux takes names of up to 15 bytes (a longer one is refused and the
+// thread keeps its name); a thread starts with its creator's name, which is
+// how the AMQP container's and the intake pool's own threads get theirs.
 #pragma once
 
 #include <pthread.h>
