@@ -158,7 +158,8 @@ BOOST_AUTO_TEST_CASE(a_lost_segment_fails_the_attempt_with_a_reason_naming_the_f
         auto j = open_journal(db);
         BOOST_REQUIRE(j->accept(large_accept("big-1")).ok());
     }
-    std::filesystem::remove(db + "-bodies/00000001.seg");
+    const std::string segment = db + "-bodies/00000001.seg";
+    std::filesystem::rename(segment, dir.file("away.seg"));
     auto j = open_journal(db);
     const Delivery d = take_one(*j);
     BOOST_TEST(d.body.empty());
@@ -167,10 +168,17 @@ BOOST_AUTO_TEST_CASE(a_lost_segment_fails_the_attempt_with_a_reason_naming_the_f
     BOOST_TEST(d.unreadable->message.find("20000 bytes at offset 0 of " + db + "-bodies/00000001.seg") !=
                std::string::npos);
     BOOST_TEST(d.unreadable->message.find("No such file") != std::string::npos, d.unreadable->message);
-    // Counted as a failed attempt like any other: retried later.
+    // Counted as a failed attempt like any other: retried later, and with
+    // the file back in its place the next attempt has the body.
     auto retry = j->failed(d.id, *d.unreadable, std::chrono::system_clock::now());
     BOOST_REQUIRE(retry.ok());
     BOOST_TEST(!retry->dead_lettered);
+    std::filesystem::rename(dir.file("away.seg"), segment);
+    const Delivery again = take_one(*j);
+    BOOST_TEST(again.id == d.id);
+    BOOST_TEST(again.attempt == 2);
+    BOOST_TEST(!again.unreadable);
+    BOOST_TEST(again.body == large_accept("big-1").body);
 }
 
 BOOST_AUTO_TEST_CASE(a_segment_cut_short_is_reported_where_it_ends) {
