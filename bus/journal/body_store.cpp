@@ -188,6 +188,20 @@ Result<std::vector<std::int64_t>> BodyStore::closed_segments() const {
     return all;
 }
 
+Result<BodyStore::Usage> BodyStore::usage() const {
+    auto all = segments_in(dir_);
+    if (!all) return all.problems();
+    Usage u;
+    for (std::int64_t file : *all) {
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(path_of(file), ec);
+        if (ec) continue;  // removed meanwhile
+        ++u.segments;
+        u.bytes += static_cast<std::int64_t>(size);
+    }
+    return u;
+}
+
 Status BodyStore::remove(std::int64_t file) const {
     const std::string path = path_of(file);
     const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);

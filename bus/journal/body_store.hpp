@@ -51,6 +51,12 @@ public:
     Result<std::string> read(const BodyRef& ref) const;
     // Segments on disk that this store is not appending to, oldest first.
     Result<std::vector<std::int64_t>> closed_segments() const;
+    // How many segments there are on disk and their bytes, the current one included.
+    struct Usage {
+        std::int64_t segments = 0;
+        std::int64_t bytes = 0;
+    };
+    Result<Usage> usage() const;
     // Overwrites the segment (bodies carry personal data) and deletes it;
     // done when it is gone already. Safe beside append(), which never writes
     // to a closed segment.

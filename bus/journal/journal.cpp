@@ -135,6 +135,10 @@ Result<JournalStats> Journal::stats() {
         while (paths->step()) (paths->column_int(0) ? s.reply_paths_held : s.case_paths_held) = paths->column_int(1);
         if (auto p = reader_->take_error()) return *p;
     }
+    auto segments = bodies_->usage();
+    if (!segments) return segments.problems();
+    s.body_segments = segments->segments;
+    s.body_segment_bytes = segments->bytes;
     s.commits = committer_->batches();
     s.largest_batch = committer_->largest_batch();
     s.accepted = accepted_.load();

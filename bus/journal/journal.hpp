@@ -147,7 +147,8 @@ public:
     // --- monitoring ---
 
     // Per destination what waits and what is dead, and how many messages the
-    // journal holds. Reads every message row: for operators, not the message path.
+    // journal holds, and the size of its body segments. Reads every message
+    // row and lists the segments: for operators, not the message path.
     Result<JournalStats> stats();
 
 private:

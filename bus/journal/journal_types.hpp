@@ -149,6 +149,8 @@ struct JournalStats {
     std::optional<TimePoint> oldest_held;        // accept time of the oldest of them
     std::int64_t case_paths_held = 0;            // case paths kept for return-up
     std::int64_t reply_paths_held = 0;           // reply paths of queries kept for their replies
+    std::int64_t body_segments = 0;              // segment files of large bodies, and their bytes
+    std::int64_t body_segment_bytes = 0;
     // Counters since open():
     std::uint64_t commits = 0;     // accept transactions (group commits)
     std::uint64_t accepted = 0;    // AcceptOutcome::accepted

@@ -30,18 +30,6 @@ std::uintmax_t size_of(const std::string& path) {
     return ec ? 0 : n;
 }
 
-// The journal's segment files of large bodies (its -bodies directory): how many, how large.
-std::pair<std::uintmax_t, std::uintmax_t> segments_of(const std::string& journal) {
-    std::uintmax_t files = 0, bytes = 0;
-    std::error_code ec;
-    for (std::filesystem::directory_iterator it(journal + "-bodies", ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->path().extension() != ".seg") continue;
-        ++files;
-        bytes += size_of(it->path().string());
-    }
-    return {files, bytes};
-}
-
 std::string mib(std::uintmax_t bytes) {
     std::ostringstream out;
     out << std::fixed << std::setprecision(1) << static_cast<double>(bytes) / (1024.0 * 1024.0) << " MiB";
@@ -77,7 +65,6 @@ int run_status(const std::vector<std::string>& argv) {
     auto s = j->stats();
     if (!s) return std::cerr << "govbus status: " << s.problem().to_string() << "\n", 1;
     const auto bytes = size_of(a.journal), wal_bytes = size_of(a.journal + "-wal");
-    const auto [segments, segment_bytes] = segments_of(a.journal);
 
     if (format == "json") {
         boost::json::array destinations;
@@ -90,8 +77,8 @@ int run_status(const std::vector<std::string>& argv) {
         boost::json::object out{{"journal", a.journal},
                                 {"bytes", bytes},
                                 {"wal_bytes", wal_bytes},
-                                {"body_segments", segments},
-                                {"body_segment_bytes", segment_bytes},
+                                {"body_segments", s->body_segments},
+                                {"body_segment_bytes", s->body_segment_bytes},
                                 {"messages_held", s->messages_held},
                                 {"oldest_held", time_or_null(s->oldest_held)},
                                 {"case_paths", s->case_paths_held},
@@ -102,9 +89,9 @@ int run_status(const std::vector<std::string>& argv) {
     }
 
     std::cout << "journal " << a.journal << ": " << mib(bytes) << ", WAL " << mib(wal_bytes);
-    if (segments > 0)
-        std::cout << ", large bodies " << mib(segment_bytes) << " in "
-                  << count_of(static_cast<std::int64_t>(segments), "segment", "segments");
+    if (s->body_segments > 0)
+        std::cout << ", large bodies " << mib(static_cast<std::uintmax_t>(s->body_segment_bytes)) << " in "
+                  << count_of(s->body_segments, "segment", "segments");
     std::cout << "\nmessages held: " << s->messages_held;
     if (s->oldest_held) std::cout << ", oldest accepted " << format_rfc3339(*s->oldest_held);
     std::cout << "\npaths held: " << count_of(s->case_paths_held, "case", "cases") << ", "

@@ -118,6 +118,13 @@ BOOST_AUTO_TEST_CASE(each_opening_appends_to_a_new_segment_and_a_full_one_is_fol
     const std::vector<std::int64_t> files = {1, 1, 2, 3, 3};
     for (int i = 0; i < 5; ++i) BOOST_TEST(row_of(db, accepts[i].message_id).second == files[i]);
     BOOST_TEST(file_text(db + "-bodies/00000002.seg") == accepts[2].body);
+    {
+        auto j = open_journal(db, o);  // opened again: no new segment until it writes
+        auto s = j->stats();
+        BOOST_REQUIRE(s.ok());
+        BOOST_TEST(s->body_segments == 3);
+        BOOST_TEST(s->body_segment_bytes == 5 * 20000);
+    }
 
     auto j = open_journal(db, o);
     auto ready = j->take_ready("endpoint:a", kFar, 10);
