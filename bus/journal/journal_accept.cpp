@@ -146,7 +146,6 @@ bool Journal::write_accepts(const std::vector<PendingAccept>& batch, std::int64_
     sqlite::Transaction tx(db, options_.durability == Durability::power_loss ? sqlite::Sync::full
                                                                                : sqlite::Sync::normal);
     std::optional<Problem> batch_problem;
-    bool segments_written = false;
     for (std::size_t i = 0; i < batch.size() && !batch_problem; ++i) {
         const Accept& a = batch[i].accept;
         if (auto p = check(a)) {
@@ -160,7 +159,6 @@ bool Journal::write_accepts(const std::vector<PendingAccept>& batch, std::int64_
             out[i] = placed.problem();
             continue;
         }
-        segments_written |= placed->file > 0;
         if (savepoints) db.cached("SAVEPOINT accept")->run();
         auto ins = db.cached(
             "INSERT INTO messages(id, case_number, type, source, content_type, body, created_ms, expires_ms, "
@@ -207,8 +205,9 @@ bool Journal::write_accepts(const std::vector<PendingAccept>& batch, std::int64_
         if (savepoints) db.cached("RELEASE accept")->run();
         out[i] = fresh ? AcceptOutcome::accepted : AcceptOutcome::duplicate;
     }
-    // The segments first: a committed row must never point at bytes a crash could still lose.
-    if (segments_written && !batch_problem) {
+    // The segments first (a no-op when this batch wrote none): a committed row
+    // must never point at bytes a crash could still lose.
+    if (!batch_problem) {
         if (auto st = bodies_->sync(); !st) batch_problem = st.problem();
     }
     Status committed = batch_problem ? Status(*batch_problem) : tx.commit();
