@@ -21,8 +21,8 @@ const char* kUsage =
     "usage: govbus status (--config NODE.yaml | --journal FILE) [--format table|json]\n"
     "Per destination: deliveries pending (waiting or backing off), in flight and dead, and when the\n"
     "oldest one still waiting was accepted; the messages the journal holds (waiting, dead, or kept for\n"
-    "de-duplication) and its size on disk, with the segment files of large bodies. Exit 0, or 1 when the journal "
-    "cannot be read.\n";
+    "de-duplication) and its size on disk, with the segment files of large bodies. Exit 0, or 1 when\n"
+    "the journal cannot be read.\n";
 
 std::uintmax_t size_of(const std::string& path) {
     std::error_code ec;
