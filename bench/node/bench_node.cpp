@@ -15,6 +15,7 @@
 #include "bench/common/arrivals.hpp"
 #include "bench/node/bare_relay.hpp"
 #include "bus/codec/codec.hpp"
+#include "bus/core/uuid.hpp"
 #include "tools/common/bus_client.hpp"
 #include "tools/common/child_process.hpp"
 #include "tools/common/node_key.hpp"
@@ -142,13 +143,15 @@ std::string sibling(const std::string& name) {
 int main(int argc, char** argv) {
     namespace po = boost::program_options;
     std::size_t count = 2000, window = 200;
-    std::string out, only;
+    std::string out, only, ids = "time";
     bool node_only = false;
     po::options_description opts("bench_node");
     opts.add_options()("help", "this text")("messages", po::value(&count), "messages per scenario")(
         "window", po::value(&window), "messages in flight")("out", po::value(&out), "append the table to this file")(
         "only", po::value(&only), "one scenario: json-1k, json-64k, xml-1k or xml-64k")(
-        "node-only", po::bool_switch(&node_only), "drive only the node with its exchange log");
+        "node-only", po::bool_switch(&node_only), "drive only the node with its exchange log")(
+        "ids", po::value(&ids),
+        "message ids: time (version 7, as govbus makes them) or random (version 4, as some senders do)");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -164,6 +167,10 @@ int main(int argc, char** argv) {
     const std::set<std::string> scenarios{"json-1k", "json-64k", "xml-1k", "xml-64k"};
     if (!only.empty() && !scenarios.count(only)) {
         std::cerr << "bench_node: --only must be one of json-1k, json-64k, xml-1k, xml-64k, not '" << only << "'\n";
+        return 2;
+    }
+    if (ids != "time" && ids != "random") {
+        std::cerr << "bench_node: --ids must be time or random, not '" << ids << "'\n";
         return 2;
     }
 
@@ -205,6 +212,7 @@ int main(int argc, char** argv) {
                 r.form_padding = padding;
                 Envelope e = tools::make_case_apply(r);
                 e.content_type = ct;
+                if (ids == "random") e.id = new_random_uuid();
                 messages.emplace_back(e.id, tools::encode(codec, e));
             }
             std::size_t size = messages.front().second.size();

@@ -4,8 +4,10 @@
 #include "bus/core/clock.hpp"
 #include "bus/core/uuid.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <string>
 #include <vector>
 
 using namespace govbus;
@@ -79,10 +81,45 @@ BOOST_AUTO_TEST_CASE(formatting_agrees_with_the_c_library_across_dates_and_offse
     BOOST_TEST(format_rfc3339(from_unix_ms(951782400000LL), 0) == "2000-02-29T00:00:00.000Z");
 }
 
-BOOST_AUTO_TEST_CASE(new_uuids_are_version_4_and_distinct) {
-    auto a = new_uuid(), b = new_uuid();
+BOOST_AUTO_TEST_CASE(uuid_v7_lays_out_time_sequence_and_random_bits) {
+    // RFC 9562 Appendix A.6: 2022-02-22 14:22:22-05:00, rand_a 0xCC3, rand_b 0x18C4DC0C0C07398F.
+    const unsigned char random[8] = {0x18, 0xc4, 0xdc, 0x0c, 0x0c, 0x07, 0x39, 0x8f};
+    BOOST_TEST(uuid_v7(0x017F22E279B0, 0xCC3, random) == "017f22e2-79b0-7cc3-98c4-dc0c0c07398f");
+    // The variant bits are forced whatever the random bytes say.
+    const unsigned char ones[8] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    BOOST_TEST(uuid_v7(0, 0, ones) == "00000000-0000-7000-bfff-ffffffffffff");
+}
+
+BOOST_AUTO_TEST_CASE(new_uuids_are_version_7_carry_the_time_and_increase) {
+    const auto before = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    std::vector<std::string> ids;
+    for (int i = 0; i < 20000; ++i) ids.push_back(new_uuid());
+    const auto after = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const auto& id = ids[i];
+        BOOST_TEST_REQUIRE(is_uuid(id), id);
+        BOOST_TEST_REQUIRE(id[14] == '7', id);
+        BOOST_TEST_REQUIRE(std::string("89ab").find(id[19]) != std::string::npos, id);
+        // Strictly increasing as text: a node's indexes of message ids grow at their end.
+        if (i > 0) BOOST_TEST_REQUIRE(ids[i - 1] < id, ids[i - 1] << " then " << id);
+    }
+    // The first 48 bits are the Unix time in milliseconds when the id was made
+    // (20000 ids in one millisecond would borrow a few from the next).
+    auto ms_of = [](const std::string& id) { return std::stoll(id.substr(0, 8) + id.substr(9, 4), nullptr, 16); };
+    BOOST_TEST(ms_of(ids.front()) >= before);
+    BOOST_TEST(ms_of(ids.front()) <= after);
+    BOOST_TEST(ms_of(ids.back()) <= after + 10);
+}
+
+BOOST_AUTO_TEST_CASE(random_uuids_are_version_4_and_distinct) {
+    auto a = new_random_uuid(), b = new_random_uuid();
     BOOST_TEST(is_uuid(a));
     BOOST_TEST(a != b);
     BOOST_TEST(a[14] == '4');
+    BOOST_TEST(std::string("89ab").find(a[19]) != std::string::npos);
     BOOST_TEST(!is_uuid("not-a-uuid"));
 }
