@@ -168,6 +168,13 @@ private:
     Result<BodyRef> place_body(const Accept& a);
     // The closed segments no message refers to any more.
     Result<std::vector<std::int64_t>> unused_segments();
+    // Moves into the database the bodies left in a closed segment when every
+    // message there was accepted before `older_than` (the rest were pruned)
+    // and they take at most 1/kSparseSegmentShare of the file, so a few
+    // messages kept long (dead letters, an outbox waiting for days) do not
+    // keep a whole segment. Under write_mutex_.
+    Status empty_sparse_segments(TimePoint older_than);
+    static constexpr std::int64_t kSparseSegmentShare = 8;
 
     JournalOptions options_;
     BackoffPolicy backoff_;

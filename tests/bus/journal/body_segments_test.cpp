@@ -158,6 +158,68 @@ BOOST_AUTO_TEST_CASE(a_segment_is_overwritten_and_deleted_once_no_message_refers
     BOOST_TEST(std::filesystem::exists(db + "-bodies/00000003.seg"));
 }
 
+BOOST_AUTO_TEST_CASE(a_segment_left_to_a_few_old_messages_gives_them_to_the_database_and_goes) {
+    TempDir dir;
+    const std::string db = dir.file("journal.db");
+    JournalOptions o = test_options();
+    o.body_segment_bytes = 200000;  // ten 20 000-byte bodies a segment
+    auto j = open_journal(db, o);
+    // Segment 1: big-0 .. big-9 (closed); segment 2: big-10, big-11 (current).
+    std::vector<Accept> accepts;
+    for (int i = 0; i < 12; ++i) {
+        accepts.push_back(large_accept("big-" + std::to_string(i)));
+        BOOST_REQUIRE(j->accept(accepts.back()).ok());
+    }
+    auto ready = j->take_ready("endpoint:a", kFar, 20);
+    BOOST_REQUIRE_EQUAL(ready->size(), 12u);
+    // big-3 waits (its attempt failed); the others were delivered.
+    for (const auto& d : *ready) {
+        if (d.message_id == "big-3")
+            BOOST_REQUIRE(j->failed(d.id, make_problem("delivery.refused", "peer down"), kFar - 2h).ok());
+        else
+            BOOST_REQUIRE(j->delivered(d.id).ok());
+    }
+    const std::string segment = db + "-bodies/00000001.seg";
+
+    // Pruning only what is an hour old: nothing goes, the segment stays.
+    BOOST_TEST(*j->prune_delivered(std::chrono::system_clock::now() - 1h) == 0);
+    BOOST_TEST(row_of(db, "big-3").second == 1);
+    BOOST_TEST(std::filesystem::exists(segment));
+
+    // Everything delivered goes; big-3's 20 000 bytes are a tenth of its
+    // segment: the body moves into its row and the segment is deleted.
+    BOOST_TEST(*j->prune_delivered(kFar) == 11);
+    BOOST_TEST((row_of(db, "big-3") == std::pair<std::int64_t, std::int64_t>{20000, 0}));
+    BOOST_TEST(!std::filesystem::exists(segment));
+    BOOST_TEST(std::filesystem::exists(db + "-bodies/00000002.seg"));  // current: never emptied
+
+    // The waiting delivery still carries its body, after a restart too.
+    j.reset();
+    auto again = open_journal(db, o);
+    auto retry = again->take_ready("endpoint:a", kFar, 10);
+    BOOST_REQUIRE_EQUAL(retry->size(), 1u);
+    expect_carries((*retry)[0], accepts[3]);
+    BOOST_TEST(!(*retry)[0].unreadable);
+}
+
+BOOST_AUTO_TEST_CASE(a_segment_still_an_eighth_full_or_more_is_kept) {
+    TempDir dir;
+    const std::string db = dir.file("journal.db");
+    JournalOptions o = test_options();
+    o.body_segment_bytes = 200000;
+    auto j = open_journal(db, o);
+    for (int i = 0; i < 11; ++i) BOOST_REQUIRE(j->accept(large_accept("big-" + std::to_string(i))).ok());
+    auto ready = j->take_ready("endpoint:a", kFar, 20);
+    BOOST_REQUIRE_EQUAL(ready->size(), 11u);
+    // Two of segment 1's ten bodies wait: 40 000 of 200 000 bytes.
+    for (const auto& d : *ready)
+        if (d.message_id != "big-3" && d.message_id != "big-4") BOOST_REQUIRE(j->delivered(d.id).ok());
+    BOOST_TEST(*j->prune_delivered(kFar) == 9);
+    BOOST_TEST(row_of(db, "big-3").second == 1);
+    BOOST_TEST(row_of(db, "big-4").second == 1);
+    BOOST_TEST(std::filesystem::exists(db + "-bodies/00000001.seg"));
+}
+
 BOOST_AUTO_TEST_CASE(a_lost_segment_fails_the_attempt_with_a_reason_naming_the_file) {
     TempDir dir;
     const std::string db = dir.file("journal.db");
