@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <set>
 
 using namespace govbus;
 using namespace govbus::test;
@@ -42,6 +43,26 @@ std::pair<std::int64_t, std::int64_t> row_of(const std::string& db, const std::s
     sqlite3_finalize(q);
     sqlite3_close(raw);
     return r;
+}
+
+// A journal whose segments take `segment_bytes`, after accepting `count`
+// 20 000-byte bodies (big-0, big-1, ...), handing them all out and hearing
+// them delivered, except those in `waiting` (still in flight).
+struct Handed {
+    std::unique_ptr<Journal> journal;
+    std::vector<Delivery> taken;
+};
+Handed handed_out(const std::string& db, std::int64_t segment_bytes, int count, const std::set<std::string>& waiting) {
+    JournalOptions o = test_options();
+    o.body_segment_bytes = segment_bytes;
+    Handed h{open_journal(db, o), {}};
+    for (int i = 0; i < count; ++i) BOOST_REQUIRE(h.journal->accept(large_accept("big-" + std::to_string(i))).ok());
+    auto ready = h.journal->take_ready("endpoint:a", kFar, static_cast<std::size_t>(count) + 1);
+    BOOST_REQUIRE_EQUAL(ready->size(), static_cast<std::size_t>(count));
+    h.taken = std::move(*ready);
+    for (const auto& d : h.taken)
+        if (!waiting.count(d.message_id)) BOOST_REQUIRE(h.journal->delivered(d.id).ok());
+    return h;
 }
 
 Delivery take_one(Journal& j) {
@@ -135,23 +156,16 @@ BOOST_AUTO_TEST_CASE(each_opening_appends_to_a_new_segment_and_a_full_one_is_fol
 BOOST_AUTO_TEST_CASE(a_segment_is_overwritten_and_deleted_once_no_message_refers_to_it) {
     TempDir dir;
     const std::string db = dir.file("journal.db");
-    JournalOptions o = test_options();
-    o.body_segment_bytes = 50000;
-    auto j = open_journal(db, o);
     // Segment 1: big-0 and big-1; segment 2: big-2 and big-3; segment 3 (current): big-4.
-    for (int i = 0; i < 5; ++i) BOOST_REQUIRE(j->accept(large_accept("big-" + std::to_string(i))).ok());
-    auto ready = j->take_ready("endpoint:a", kFar, 10);
-    BOOST_REQUIRE_EQUAL(ready->size(), 5u);
     // All delivered but big-2, whose segment must stay.
-    for (const auto& d : *ready)
-        if (d.message_id != "big-2") BOOST_REQUIRE(j->delivered(d.id).ok());
+    auto [j, ready] = handed_out(db, 50000, 5, {"big-2"});
 
     BOOST_TEST(*j->prune_delivered(kFar) == 4);
     BOOST_TEST(!std::filesystem::exists(db + "-bodies/00000001.seg"));
     BOOST_TEST(std::filesystem::exists(db + "-bodies/00000002.seg"));
     BOOST_TEST(std::filesystem::exists(db + "-bodies/00000003.seg"));  // still being written
 
-    for (const auto& d : *ready)
+    for (const auto& d : ready)
         if (d.message_id == "big-2") BOOST_REQUIRE(j->delivered(d.id).ok());
     BOOST_TEST(*j->prune_delivered(kFar) == 1);
     BOOST_TEST(!std::filesystem::exists(db + "-bodies/00000002.seg"));
@@ -161,24 +175,9 @@ BOOST_AUTO_TEST_CASE(a_segment_is_overwritten_and_deleted_once_no_message_refers
 BOOST_AUTO_TEST_CASE(a_segment_left_to_a_few_old_messages_gives_them_to_the_database_and_goes) {
     TempDir dir;
     const std::string db = dir.file("journal.db");
-    JournalOptions o = test_options();
-    o.body_segment_bytes = 200000;  // ten 20 000-byte bodies a segment
-    auto j = open_journal(db, o);
-    // Segment 1: big-0 .. big-9 (closed); segment 2: big-10, big-11 (current).
-    std::vector<Accept> accepts;
-    for (int i = 0; i < 12; ++i) {
-        accepts.push_back(large_accept("big-" + std::to_string(i)));
-        BOOST_REQUIRE(j->accept(accepts.back()).ok());
-    }
-    auto ready = j->take_ready("endpoint:a", kFar, 20);
-    BOOST_REQUIRE_EQUAL(ready->size(), 12u);
-    // big-3 waits (its attempt failed); the others were delivered.
-    for (const auto& d : *ready) {
-        if (d.message_id == "big-3")
-            BOOST_REQUIRE(j->failed(d.id, make_problem("delivery.refused", "peer down"), kFar - 2h).ok());
-        else
-            BOOST_REQUIRE(j->delivered(d.id).ok());
-    }
+    // Ten bodies a segment. Segment 1: big-0 .. big-9 (closed); segment 2:
+    // big-10, big-11 (current). big-3 waits; the others were delivered.
+    auto [j, taken] = handed_out(db, 200000, 12, {"big-3"});
     const std::string segment = db + "-bodies/00000001.seg";
 
     // Pruning only what is an hour old: nothing goes, the segment stays.
@@ -195,25 +194,18 @@ BOOST_AUTO_TEST_CASE(a_segment_left_to_a_few_old_messages_gives_them_to_the_data
 
     // The waiting delivery still carries its body, after a restart too.
     j.reset();
-    auto again = open_journal(db, o);
+    auto again = open_journal(db);
     auto retry = again->take_ready("endpoint:a", kFar, 10);
     BOOST_REQUIRE_EQUAL(retry->size(), 1u);
-    expect_carries((*retry)[0], accepts[3]);
+    expect_carries((*retry)[0], large_accept("big-3"));
     BOOST_TEST(!(*retry)[0].unreadable);
 }
 
 BOOST_AUTO_TEST_CASE(a_segment_still_an_eighth_full_or_more_is_kept) {
     TempDir dir;
     const std::string db = dir.file("journal.db");
-    JournalOptions o = test_options();
-    o.body_segment_bytes = 200000;
-    auto j = open_journal(db, o);
-    for (int i = 0; i < 11; ++i) BOOST_REQUIRE(j->accept(large_accept("big-" + std::to_string(i))).ok());
-    auto ready = j->take_ready("endpoint:a", kFar, 20);
-    BOOST_REQUIRE_EQUAL(ready->size(), 11u);
     // Two of segment 1's ten bodies wait: 40 000 of 200 000 bytes.
-    for (const auto& d : *ready)
-        if (d.message_id != "big-3" && d.message_id != "big-4") BOOST_REQUIRE(j->delivered(d.id).ok());
+    auto [j, taken] = handed_out(db, 200000, 11, {"big-3", "big-4"});
     BOOST_TEST(*j->prune_delivered(kFar) == 9);
     BOOST_TEST(row_of(db, "big-3").second == 1);
     BOOST_TEST(row_of(db, "big-4").second == 1);
