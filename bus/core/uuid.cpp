@@ -18,8 +18,9 @@ void random_bytes(unsigned char* out, int n) {
 
 // The last id's time and sequence, so the next one sorts after it (RFC 9562
 // §6.2, method 1: a 12-bit counter in rand_a, started at a random value below
-// 2048 each new millisecond so it seldom runs out; when it does, or the clock
-// steps back, the id borrows the next millisecond).
+// 2048 each new millisecond so it seldom runs out; when it does, the id
+// borrows the next millisecond). A clock that steps back changes nothing
+// until it passes the last id's time again: the counter goes on.
 struct Monotonic {
     std::mutex mutex;
     std::int64_t last_ms = 0;
@@ -62,9 +63,9 @@ std::string uuid_v7(std::int64_t unix_ms, std::uint16_t sequence, const unsigned
 
 std::string new_uuid() {
     static Monotonic monotonic;
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     auto [ms, sequence] = monotonic.next(now);
     unsigned char random[8];
     random_bytes(random, sizeof random);

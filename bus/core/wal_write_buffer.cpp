@@ -4,9 +4,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstring>
+#include <cstdint>
 #include <new>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace govbus {
@@ -119,7 +120,9 @@ int x_file_size(sqlite3_file* file, sqlite3_int64* size) {
     return f->inner()->pMethods->xFileSize(f->inner(), size);
 }
 
-int x_lock(sqlite3_file* file, int level) { return as_buffered(file)->inner()->pMethods->xLock(as_buffered(file)->inner(), level); }
+int x_lock(sqlite3_file* file, int level) {
+    return as_buffered(file)->inner()->pMethods->xLock(as_buffered(file)->inner(), level);
+}
 
 int x_unlock(sqlite3_file* file, int level) {
     return as_buffered(file)->inner()->pMethods->xUnlock(as_buffered(file)->inner(), level);
@@ -135,7 +138,9 @@ int x_file_control(sqlite3_file* file, int op, void* arg) {
     return f->inner()->pMethods->xFileControl(f->inner(), op, arg);
 }
 
-int x_sector_size(sqlite3_file* file) { return as_buffered(file)->inner()->pMethods->xSectorSize(as_buffered(file)->inner()); }
+int x_sector_size(sqlite3_file* file) {
+    return as_buffered(file)->inner()->pMethods->xSectorSize(as_buffered(file)->inner());
+}
 
 int x_device_characteristics(sqlite3_file* file) {
     return as_buffered(file)->inner()->pMethods->xDeviceCharacteristics(as_buffered(file)->inner());
@@ -149,7 +154,9 @@ int x_shm_lock(sqlite3_file* file, int offset, int n, int flags) {
     return as_buffered(file)->inner()->pMethods->xShmLock(as_buffered(file)->inner(), offset, n, flags);
 }
 
-void x_shm_barrier(sqlite3_file* file) { as_buffered(file)->inner()->pMethods->xShmBarrier(as_buffered(file)->inner()); }
+void x_shm_barrier(sqlite3_file* file) {
+    as_buffered(file)->inner()->pMethods->xShmBarrier(as_buffered(file)->inner());
+}
 
 int x_shm_unmap(sqlite3_file* file, int remove) {
     return as_buffered(file)->inner()->pMethods->xShmUnmap(as_buffered(file)->inner(), remove);

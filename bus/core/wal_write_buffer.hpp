@@ -28,7 +28,7 @@ namespace govbus {
 const char* register_wal_write_buffer();
 
 // Write calls made to WAL files through the VFS since the process started
-// (after buffering): what the tests and `bench` look at.
+// (after buffering), for the tests.
 unsigned long long wal_write_calls();
 
 }  // namespace govbus

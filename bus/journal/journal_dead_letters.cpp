@@ -245,8 +245,8 @@ Status Journal::empty_sparse_segments(TimePoint older_than) {
 
         // Power-loss durability as for an accept: the segment is deleted
         // right after this commit, so the bodies must be on the disk first.
-        sqlite::Transaction tx(*writer_, options_.durability == Durability::power_loss ? sqlite::Sync::full
-                                                                                       : sqlite::Sync::normal);
+        sqlite::Transaction tx(
+            *writer_, options_.durability == Durability::power_loss ? sqlite::Sync::full : sqlite::Sync::normal);
         std::vector<std::pair<std::int64_t, BodyRef>> rows;
         {
             auto q = writer_->cached(
@@ -263,7 +263,8 @@ Status Journal::empty_sparse_segments(TimePoint older_than) {
                 readable = false;
                 break;
             }
-            writer_->cached("UPDATE messages SET body = ?2, body_file = 0, body_offset = 0, body_size = 0 WHERE seq = ?1")
+            writer_
+                ->cached("UPDATE messages SET body = ?2, body_file = 0, body_offset = 0, body_size = 0 WHERE seq = ?1")
                 ->bind(1, seq)
                 .bind_blob(2, *body)
                 .run();

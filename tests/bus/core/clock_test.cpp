@@ -91,14 +91,14 @@ BOOST_AUTO_TEST_CASE(uuid_v7_lays_out_time_sequence_and_random_bits) {
 }
 
 BOOST_AUTO_TEST_CASE(new_uuids_are_version_7_carry_the_time_and_increase) {
-    const auto before = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+    const auto before =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     std::vector<std::string> ids;
     for (int i = 0; i < 20000; ++i) ids.push_back(new_uuid());
-    const auto after = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
+    const auto after =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     for (std::size_t i = 0; i < ids.size(); ++i) {
         const auto& id = ids[i];
         BOOST_TEST_REQUIRE(is_uuid(id), id);

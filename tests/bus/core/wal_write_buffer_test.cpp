@@ -31,8 +31,9 @@ struct Dir {
 
 // Rows first..last of `bytes` random bytes each, as SQL.
 std::string rows(int first, int last, int bytes) {
-    return "INSERT INTO t(n, x) WITH RECURSIVE s(v) AS (SELECT " + std::to_string(first) + " UNION ALL SELECT v + 1 FROM s WHERE v < " +
-           std::to_string(last) + ") SELECT v, randomblob(" + std::to_string(bytes) + ") FROM s";
+    return "INSERT INTO t(n, x) WITH RECURSIVE s(v) AS (SELECT " + std::to_string(first) +
+           " UNION ALL SELECT v + 1 FROM s WHERE v < " + std::to_string(last) + ") SELECT v, randomblob(" +
+           std::to_string(bytes) + ") FROM s";
 }
 
 struct Db {
