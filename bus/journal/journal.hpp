@@ -166,14 +166,15 @@ private:
     Status reset_in_flight();
     // Where the accept's body goes: a segment (file > 0) or the row (file 0).
     Result<BodyRef> place_body(const Accept& a);
-    // The closed segments no message refers to any more.
-    Result<std::vector<std::int64_t>> unused_segments();
-    // Moves into the database the bodies left in a closed segment when every
-    // message there was accepted before `older_than` (the rest were pruned)
-    // and they take at most 1/kSparseSegmentShare of the file, so a few
-    // messages kept long (dead letters, an outbox waiting for days) do not
-    // keep a whole segment. Under write_mutex_.
-    Status empty_sparse_segments(TimePoint older_than);
+    // The closed segments no message refers to any more. With `empty_sparse`,
+    // also those emptied now: a closed segment whose messages were all
+    // accepted before `older_than` (the rest were pruned) and whose bodies
+    // take at most 1/kSparseSegmentShare of the file has the bodies moved into
+    // their rows, so a few messages kept long (dead letters, an outbox
+    // waiting for days) do not keep a whole segment. Under write_mutex_.
+    Result<std::vector<std::int64_t>> segments_to_remove(TimePoint older_than, bool empty_sparse);
+    // The moving, when `file` (of `size` bytes) qualifies; false when it does not.
+    Result<bool> empty_sparse_segment(std::int64_t file, std::int64_t size, TimePoint older_than);
     static constexpr std::int64_t kSparseSegmentShare = 8;
 
     JournalOptions options_;

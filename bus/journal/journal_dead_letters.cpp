@@ -192,11 +192,9 @@ Result<std::int64_t> Journal::prune_delivered(TimePoint older_than, std::int64_t
             "ORDER BY accepted_ms LIMIT ?2)",
             {to_unix_ms(older_than), no_limit_when_zero(limit)});
         if (!removed) return removed;
-        // Once the pruner has caught up (the last pass of its drain), not after every batch.
-        if (limit <= 0 || *removed < limit) {
-            if (auto st = empty_sparse_segments(older_than); !st) return st.problems();
-        }
-        auto found = unused_segments();
+        // Sparse segments are emptied once the pruner has caught up (the last
+        // pass of its drain), not after every batch.
+        auto found = segments_to_remove(older_than, limit <= 0 || *removed < limit);
         if (!found) return found.problems();
         unused = std::move(*found);
     }
@@ -209,92 +207,86 @@ Result<std::int64_t> Journal::prune_delivered(TimePoint older_than, std::int64_t
 }
 
 // Under write_mutex_: no accept is between writing a body and committing its row.
-Status Journal::empty_sparse_segments(TimePoint older_than) {
+Result<std::vector<std::int64_t>> Journal::segments_to_remove(TimePoint older_than, bool empty_sparse) {
+    std::vector<std::int64_t> out;
     auto closed = bodies_->closed_segments();
     if (!closed) return closed.problems();
     for (std::int64_t file : *closed) {
-        std::error_code ec;
-        const auto size = static_cast<std::int64_t>(std::filesystem::file_size(bodies_->path_of(file), ec));
-        if (ec) continue;
-        // Each body in a segment has at least segment_body_bytes: more of
-        // them than fit in an eighth cannot qualify, and counting stops there
-        // (a full segment holds thousands).
-        const std::int64_t most = size / kSparseSegmentShare / std::max<std::int64_t>(1, options_.segment_body_bytes);
-        std::int64_t count = 0, live = 0, newest_ms = 0;
+        std::int64_t size = 0, most = 0;
+        if (empty_sparse) {
+            std::error_code ec;
+            size = static_cast<std::int64_t>(std::filesystem::file_size(bodies_->path_of(file), ec));
+            // Each body in a segment has at least segment_body_bytes: more of
+            // them than fit in an eighth cannot qualify, and counting stops
+            // there (a full segment holds thousands).
+            if (!ec) most = size / kSparseSegmentShare / std::max<std::int64_t>(1, options_.segment_body_bytes);
+        }
+        std::int64_t count = 0;
         {
+            // "body_file > 0" repeats the partial index's condition, so the index serves.
             auto q = writer_->cached(
                 "SELECT count(*) FROM (SELECT 1 FROM messages WHERE body_file = ?1 AND body_file > 0 LIMIT ?2)");
             q->bind(1, file).bind(2, most + 1);
             if (q->step()) count = q->column_int(0);
         }
-        if (count > 0 && count <= most) {
-            auto q = writer_->cached(
-                "SELECT coalesce(sum(body_size), 0), coalesce(max(accepted_ms), 0) FROM messages "
-                "WHERE body_file = ?1 AND body_file > 0");
-            q->bind(1, file);
-            if (q->step()) {
-                live = q->column_int(0);
-                newest_ms = q->column_int(1);
-            }
-        }
         if (auto p = writer_->take_error()) return *p;
-        // Unused segments go as they are; a message the pruner would still
-        // keep anyway (delivered lately) is left to it.
-        if (count == 0 || count > most || newest_ms >= to_unix_ms(older_than) || live * kSparseSegmentShare > size)
+        if (count == 0) {
+            out.push_back(file);
             continue;
-
-        // Power-loss durability as for an accept: the segment is deleted
-        // right after this commit, so the bodies must be on the disk first.
-        sqlite::Transaction tx(
-            *writer_, options_.durability == Durability::power_loss ? sqlite::Sync::full : sqlite::Sync::normal);
-        std::vector<std::pair<std::int64_t, BodyRef>> rows;
-        {
-            auto q = writer_->cached(
-                "SELECT seq, body_offset, body_size FROM messages WHERE body_file = ?1 AND body_file > 0");
-            q->bind(1, file);
-            while (q->step()) rows.push_back({q->column_int(0), BodyRef{file, q->column_int(1), q->column_int(2)}});
         }
-        bool readable = true;
-        for (const auto& [seq, ref] : rows) {
-            auto body = bodies_->read(ref);
-            if (!body) {
-                // Its delivery reports the reason when it is attempted; the segment stays.
-                GOVBUS_LOG(warn, "journal: segment " << bodies_->path_of(file) << " stays: " << body.problem().message);
-                readable = false;
-                break;
-            }
-            writer_
-                ->cached("UPDATE messages SET body = ?2, body_file = 0, body_offset = 0, body_size = 0 WHERE seq = ?1")
-                ->bind(1, seq)
-                .bind_blob(2, *body)
-                .run();
-        }
-        if (auto p = writer_->take_error()) return *p;
-        if (!readable) continue;  // rolled back as `tx` goes
-        if (auto st = tx.commit(); !st) return st;
-        GOVBUS_LOG(info, "journal: moved " << rows.size() << (rows.size() == 1 ? " body" : " bodies")
-                                           << " still waiting in " << bodies_->path_of(file) << " (" << live
-                                           << " of its " << size << " bytes) into the database; the segment goes");
+        if (count > most) continue;
+        auto emptied = empty_sparse_segment(file, size, older_than);
+        if (!emptied) return emptied.problems();
+        if (*emptied) out.push_back(file);
     }
-    return ok_status();
+    return out;
 }
 
-Result<std::vector<std::int64_t>> Journal::unused_segments() {
-    std::vector<std::int64_t> unused;
-    auto closed = bodies_->closed_segments();
-    if (!closed) return closed.problems();
-    for (std::int64_t file : *closed) {
-        bool used = false;
-        {
-            // "body_file > 0" repeats the partial index's condition, so the index serves.
-            auto q = writer_->cached("SELECT 1 FROM messages WHERE body_file = ?1 AND body_file > 0 LIMIT 1");
-            q->bind(1, file);
-            used = q->step();
+Result<bool> Journal::empty_sparse_segment(std::int64_t file, std::int64_t size, TimePoint older_than) {
+    std::int64_t live = 0, newest_ms = 0;
+    {
+        auto q = writer_->cached(
+            "SELECT coalesce(sum(body_size), 0), coalesce(max(accepted_ms), 0) FROM messages "
+            "WHERE body_file = ?1 AND body_file > 0");
+        q->bind(1, file);
+        if (q->step()) {
+            live = q->column_int(0);
+            newest_ms = q->column_int(1);
         }
-        if (auto p = writer_->take_error()) return *p;
-        if (!used) unused.push_back(file);
     }
-    return unused;
+    if (auto p = writer_->take_error()) return *p;
+    // A message the pruner would still keep anyway (delivered lately) is left to it.
+    if (newest_ms >= to_unix_ms(older_than) || live * kSparseSegmentShare > size) return false;
+
+    // Power-loss durability as for an accept: the segment is deleted right
+    // after this commit, so the bodies must be on the disk first.
+    sqlite::Transaction tx(*writer_,
+                           options_.durability == Durability::power_loss ? sqlite::Sync::full : sqlite::Sync::normal);
+    std::vector<std::pair<std::int64_t, BodyRef>> rows;
+    {
+        auto q = writer_->cached("SELECT seq, body_offset, body_size FROM messages WHERE body_file = ?1 AND body_file > 0");
+        q->bind(1, file);
+        while (q->step()) rows.push_back({q->column_int(0), BodyRef{file, q->column_int(1), q->column_int(2)}});
+    }
+    for (const auto& [seq, ref] : rows) {
+        auto body = bodies_->read(ref);
+        if (!body) {
+            // Its delivery reports the reason when it is attempted; the
+            // segment stays (the transaction rolls back as `tx` goes).
+            GOVBUS_LOG(warn, "journal: segment " << bodies_->path_of(file) << " stays: " << body.problem().message);
+            return false;
+        }
+        writer_->cached("UPDATE messages SET body = ?2, body_file = 0, body_offset = 0, body_size = 0 WHERE seq = ?1")
+            ->bind(1, seq)
+            .bind_blob(2, *body)
+            .run();
+    }
+    if (auto p = writer_->take_error()) return *p;
+    if (auto st = tx.commit(); !st) return st.problems();
+    GOVBUS_LOG(info, "journal: moved " << rows.size() << (rows.size() == 1 ? " body" : " bodies")
+                                       << " still waiting in " << bodies_->path_of(file) << " (" << live << " of its "
+                                       << size << " bytes) into the database; the segment goes");
+    return true;
 }
 
 Result<std::int64_t> Journal::prune_paths(PathKind kind, TimePoint older_than, std::int64_t limit) {
