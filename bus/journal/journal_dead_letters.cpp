@@ -264,7 +264,8 @@ Result<bool> Journal::empty_sparse_segment(std::int64_t file, std::int64_t size,
                            options_.durability == Durability::power_loss ? sqlite::Sync::full : sqlite::Sync::normal);
     std::vector<std::pair<std::int64_t, BodyRef>> rows;
     {
-        auto q = writer_->cached("SELECT seq, body_offset, body_size FROM messages WHERE body_file = ?1 AND body_file > 0");
+        auto q =
+            writer_->cached("SELECT seq, body_offset, body_size FROM messages WHERE body_file = ?1 AND body_file > 0");
         q->bind(1, file);
         while (q->step()) rows.push_back({q->column_int(0), BodyRef{file, q->column_int(1), q->column_int(2)}});
     }
