@@ -41,7 +41,7 @@ struct Monotonic {
     }
 };
 
-std::string format_uuid(unsigned char (&b)[16]) {
+std::string format_uuid(const unsigned char (&b)[16]) {
     char out[37];
     std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
                   b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);

@@ -42,6 +42,9 @@ struct BufferedFile {
 
 BufferedFile* as_buffered(sqlite3_file* f) { return reinterpret_cast<BufferedFile*>(f); }
 
+// The underlying file, for the methods that only pass the call on.
+sqlite3_file* inner_of(sqlite3_file* f) { return as_buffered(f)->inner(); }
+
 int flush(BufferedFile* f) {
     Pending& p = *f->pending;
     if (p.bytes.empty()) return SQLITE_OK;
@@ -120,16 +123,12 @@ int x_file_size(sqlite3_file* file, sqlite3_int64* size) {
     return f->inner()->pMethods->xFileSize(f->inner(), size);
 }
 
-int x_lock(sqlite3_file* file, int level) {
-    return as_buffered(file)->inner()->pMethods->xLock(as_buffered(file)->inner(), level);
-}
+int x_lock(sqlite3_file* file, int level) { return inner_of(file)->pMethods->xLock(inner_of(file), level); }
 
-int x_unlock(sqlite3_file* file, int level) {
-    return as_buffered(file)->inner()->pMethods->xUnlock(as_buffered(file)->inner(), level);
-}
+int x_unlock(sqlite3_file* file, int level) { return inner_of(file)->pMethods->xUnlock(inner_of(file), level); }
 
 int x_check_reserved_lock(sqlite3_file* file, int* out) {
-    return as_buffered(file)->inner()->pMethods->xCheckReservedLock(as_buffered(file)->inner(), out);
+    return inner_of(file)->pMethods->xCheckReservedLock(inner_of(file), out);
 }
 
 int x_file_control(sqlite3_file* file, int op, void* arg) {
@@ -138,29 +137,23 @@ int x_file_control(sqlite3_file* file, int op, void* arg) {
     return f->inner()->pMethods->xFileControl(f->inner(), op, arg);
 }
 
-int x_sector_size(sqlite3_file* file) {
-    return as_buffered(file)->inner()->pMethods->xSectorSize(as_buffered(file)->inner());
-}
+int x_sector_size(sqlite3_file* file) { return inner_of(file)->pMethods->xSectorSize(inner_of(file)); }
 
 int x_device_characteristics(sqlite3_file* file) {
-    return as_buffered(file)->inner()->pMethods->xDeviceCharacteristics(as_buffered(file)->inner());
+    return inner_of(file)->pMethods->xDeviceCharacteristics(inner_of(file));
 }
 
 int x_shm_map(sqlite3_file* file, int page, int size, int extend, void volatile** out) {
-    return as_buffered(file)->inner()->pMethods->xShmMap(as_buffered(file)->inner(), page, size, extend, out);
+    return inner_of(file)->pMethods->xShmMap(inner_of(file), page, size, extend, out);
 }
 
 int x_shm_lock(sqlite3_file* file, int offset, int n, int flags) {
-    return as_buffered(file)->inner()->pMethods->xShmLock(as_buffered(file)->inner(), offset, n, flags);
+    return inner_of(file)->pMethods->xShmLock(inner_of(file), offset, n, flags);
 }
 
-void x_shm_barrier(sqlite3_file* file) {
-    as_buffered(file)->inner()->pMethods->xShmBarrier(as_buffered(file)->inner());
-}
+void x_shm_barrier(sqlite3_file* file) { inner_of(file)->pMethods->xShmBarrier(inner_of(file)); }
 
-int x_shm_unmap(sqlite3_file* file, int remove) {
-    return as_buffered(file)->inner()->pMethods->xShmUnmap(as_buffered(file)->inner(), remove);
-}
+int x_shm_unmap(sqlite3_file* file, int remove) { return inner_of(file)->pMethods->xShmUnmap(inner_of(file), remove); }
 
 int x_fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
     auto* f = as_buffered(file);
@@ -169,7 +162,7 @@ int x_fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
 }
 
 int x_unfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
-    return as_buffered(file)->inner()->pMethods->xUnfetch(as_buffered(file)->inner(), offset, page);
+    return inner_of(file)->pMethods->xUnfetch(inner_of(file), offset, page);
 }
 
 int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
