@@ -5,13 +5,14 @@
 // A second relay keeps each message in SQLite before forwarding it (the
 // durable relay): what durability alone costs, beside the node.
 //
-//   bench_node [--messages N] [--window W] [--out FILE] [--only SCENARIO] [--node-only]
+//   bench_node [--messages N] [--window W] [--rate R] [--out FILE] [--only SCENARIO] [--node-only]
 //
 // --only json-1k|json-64k|xml-1k|xml-64k runs one scenario; --node-only
 // drives the logged node alone (no relay, no unlogged node): both are for
 // profiling one path with perf, not for the table. The window is also the
 // link credit the node and the relay grant the sender, so neither caps the
-// messages in flight below it.
+// messages in flight below it. --rate offers R messages a second instead of
+// as many as the window lets through: the latency of a node that keeps up.
 #include "bench/common/arrivals.hpp"
 #include "bench/node/bare_relay.hpp"
 #include "bus/codec/codec.hpp"
@@ -43,8 +44,11 @@ using bench::first_uuid;
 
 namespace {
 
+// Sends every message, at most `window` unanswered at a time and, with a
+// rate, no faster than `rate` a second (an offered load, for latency below
+// saturation); 0: as fast as the window allows.
 Figures drive(const std::string& url, const std::vector<std::pair<std::string, std::string>>& messages,
-              const std::string& content_type, std::size_t window) {
+              const std::string& content_type, std::size_t window, double rate = 0) {
     std::mutex m;
     std::map<std::string, SteadyClock::time_point> sent_at;
     std::vector<double> latency;
@@ -65,7 +69,12 @@ Figures drive(const std::string& url, const std::vector<std::pair<std::string, s
     auto start = SteadyClock::now();
     std::deque<std::future<tools::SendOutcome>> in_flight;
     long refused = 0;
+    std::size_t n = 0;
     for (const auto& [id, bytes] : messages) {
+        if (rate > 0)
+            std::this_thread::sleep_until(start + std::chrono::duration_cast<SteadyClock::duration>(
+                                                      std::chrono::duration<double>(static_cast<double>(n) / rate)));
+        ++n;
         {
             std::lock_guard lock(m);
             sent_at[id] = SteadyClock::now();
@@ -143,12 +152,15 @@ std::string sibling(const std::string& name) {
 int main(int argc, char** argv) {
     namespace po = boost::program_options;
     std::size_t count = 2000, window = 200;
+    double rate = 0;
     std::string out, only, ids = "time";
     bool node_only = false;
     po::options_description opts("bench_node");
     opts.add_options()("help", "this text")("messages", po::value(&count), "messages per scenario")(
-        "window", po::value(&window), "messages in flight")("out", po::value(&out), "append the table to this file")(
-        "only", po::value(&only), "one scenario: json-1k, json-64k, xml-1k or xml-64k")(
+        "window", po::value(&window), "messages in flight")(
+        "rate", po::value(&rate), "messages a second offered (0: as many as the window lets through)")(
+        "out", po::value(&out), "append the table to this file")("only", po::value(&only),
+                                                                 "one scenario: json-1k, json-64k, xml-1k or xml-64k")(
         "node-only", po::bool_switch(&node_only), "drive only the node with its exchange log")(
         "ids", po::value(&ids),
         "message ids: time (version 7, as govbus makes them) or random (version 4, as some senders do)");
@@ -167,6 +179,10 @@ int main(int argc, char** argv) {
     const std::set<std::string> scenarios{"json-1k", "json-64k", "xml-1k", "xml-64k"};
     if (!only.empty() && !scenarios.count(only)) {
         std::cerr << "bench_node: --only must be one of json-1k, json-64k, xml-1k, xml-64k, not '" << only << "'\n";
+        return 2;
+    }
+    if (rate < 0) {
+        std::cerr << "bench_node: --rate must be 0 or more messages a second, not " << rate << "\n";
         return 2;
     }
     if (ids != "time" && ids != "random") {
@@ -225,16 +241,16 @@ int main(int argc, char** argv) {
             double relay_run_cpu_us = 0;
             if (!node_only) {
                 const double before = cpu_seconds(::getpid());
-                relay_f = drive("amqp://127.0.0.1:" + std::to_string(relay_port), messages, ct, window);
+                relay_f = drive("amqp://127.0.0.1:" + std::to_string(relay_port), messages, ct, window, rate);
                 relay_run_cpu_us = per_message_us(before, cpu_seconds(::getpid()));
             }
             const double cpu_before = cpu_seconds(node.pid()), own_before = cpu_seconds(::getpid());
-            Figures node_f = drive("amqp://127.0.0.1:" + std::to_string(node_port), messages, ct, window);
+            Figures node_f = drive("amqp://127.0.0.1:" + std::to_string(node_port), messages, ct, window, rate);
             const double node_cpu_us = per_message_us(cpu_before, cpu_seconds(node.pid()));
             const double driver_cpu_us = per_message_us(own_before, cpu_seconds(::getpid()));
             if (!node_only) {
-                unlogged_f = drive("amqp://127.0.0.1:" + std::to_string(bare_port), messages, ct, window);
-                durable_f = drive("amqp://127.0.0.1:" + std::to_string(durable_port), messages, ct, window);
+                unlogged_f = drive("amqp://127.0.0.1:" + std::to_string(bare_port), messages, ct, window, rate);
+                durable_f = drive("amqp://127.0.0.1:" + std::to_string(durable_port), messages, ct, window, rate);
             }
             auto ratio = [](const Figures& a, const Figures& b) { return b.per_second > 0 ? a.per_second / b.per_second : 0; };
             table << std::fixed << std::setprecision(0) << "| " << (ct == "application/xml" ? "XML" : "JSON") << " | "

@@ -1,6 +1,7 @@
 // Opening and closing the journal, the accept entry points and statistics.
 #include "bus/journal/journal.hpp"
 
+#include "bus/core/log.hpp"
 #include "bus/journal/group_committer.hpp"
 #include "bus/journal/journal_schema.hpp"
 
@@ -49,7 +50,11 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, JournalO
     if (!bodies) return bodies.problems();
 
     sqlite3* writer_handle = (*writer)->handle();
-    auto journal = std::make_unique<Journal>(std::move(*writer), std::move(*reader), std::move(*bodies), options);
+    std::unique_ptr<WalFlusher> flusher;
+    if (options.durability == Durability::power_loss && options.flush_beside_writer)
+        flusher = std::make_unique<WalFlusher>(path);
+    auto journal = std::make_unique<Journal>(std::move(*writer), std::move(*reader), std::move(*bodies),
+                                             std::move(flusher), options);
     if (options.checkpoint_in_background) {
         auto cp = WalCheckpointer::start(writer_handle, path);
         if (!cp) return cp.problems();
@@ -62,15 +67,23 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, JournalO
 }
 
 Journal::Journal(std::unique_ptr<sqlite::Database> writer, std::unique_ptr<sqlite::Database> reader,
-                 std::unique_ptr<BodyStore> bodies, JournalOptions options)
+                 std::unique_ptr<BodyStore> bodies, std::unique_ptr<WalFlusher> flusher, JournalOptions options)
     : options_(options),
       backoff_(options.backoff),
       writer_(std::move(writer)),
       reader_(std::move(reader)),
       bodies_(std::move(bodies)),
-      committer_(
-          std::make_unique<GroupCommitter>([this](std::vector<PendingAccept>& batch) { return write_batch(batch); },
-                                           options.max_batch, options.max_batch_bytes)) {}
+      flusher_(std::move(flusher)),
+      committer_(std::make_unique<GroupCommitter>(
+          [this](std::vector<PendingAccept>& batch) { return write_batch(batch); }, options.max_batch,
+          options.max_batch_bytes, flusher_ ? GroupCommitter::SyncWritten([this] { return flush_wal(); }) : nullptr)) {}
+
+Status Journal::flush_wal() {
+    auto st = flusher_->flush();
+    if (!st)
+        GOVBUS_LOG(error, "journal: " << st.problem().to_string() << "; no accept is acknowledged until a restart");
+    return st;
+}
 
 Journal::~Journal() { committer_->stop(); }
 
@@ -89,7 +102,7 @@ void Journal::submit(Accept accept, AcceptCallback done) {
 }
 
 AcceptResult Journal::accept(Accept accept) {
-    if (committer_->on_writer_thread()) {
+    if (committer_->on_own_thread()) {
         throw std::logic_error("Journal::accept called from an AcceptCallback; use submit()");
     }
     std::promise<AcceptResult> result;
@@ -141,6 +154,7 @@ Result<JournalStats> Journal::stats() {
     s.body_segment_bytes = segments->bytes;
     s.commits = committer_->batches();
     s.largest_batch = committer_->largest_batch();
+    s.flushes = committer_->syncs();
     s.accepted = accepted_.load();
     s.duplicates = duplicates_.load();
     s.failed = failed_.load();

@@ -8,6 +8,7 @@
 #include "bus/journal/body_store.hpp"
 #include "bus/journal/journal_types.hpp"
 #include "bus/journal/sqlite.hpp"
+#include "bus/journal/wal_flusher.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -24,10 +25,14 @@ struct PendingAccept;
 
 // Durability. "Accepted" means the message survives the loss of the process
 // at any instant (kill -9) and, by default, the loss of power or of the OS:
-// the database runs in WAL mode and accept transactions commit with
-// synchronous=FULL, so the WAL is fsynced before any sender is acked. A sender
-// deletes its copy when acked, so anything weaker could lose a message for
-// good; group commit is what makes one fsync per batch affordable.
+// the database runs in WAL mode and no sender is acked before the WAL that
+// holds its message is fsynced. A sender deletes its copy when acked, so
+// anything weaker could lose a message for good; group commit is what makes
+// one fsync per batch affordable. The writer commits each batch with
+// synchronous=NORMAL and a second thread fsyncs the WAL (WalFlusher) and then
+// calls back, so the next batch is written while the disk flushes
+// (JournalOptions::flush_beside_writer; off: synchronous=FULL, the fsync
+// inside COMMIT).
 // (Durability::process_crash, synchronous=NORMAL, still survives kill -9
 // because the WAL is written before the ack, but not an OS crash.)
 // Outbox bookkeeping (take_ready, delivered, failed, expire, prune) commits
@@ -38,7 +43,8 @@ struct PendingAccept;
 //
 // Threads. Every method is safe from any thread. Writes are serialised on one
 // connection (a mutex, no SQLITE_BUSY between them); accepts are written by
-// the journal's own writer thread; reads use a second connection, which WAL
+// the journal's own writer thread and called back from its flush thread
+// (GroupCommitter); reads use a second connection, which WAL
 // lets read while a write commits. Two rules: accept() must not be called from
 // an AcceptCallback (it would wait for the thread it runs on), and the
 // Journal must not be destroyed from one.
@@ -53,7 +59,7 @@ public:
 
     // Use open().
     Journal(std::unique_ptr<sqlite::Database> writer, std::unique_ptr<sqlite::Database> reader,
-            std::unique_ptr<BodyStore> bodies, JournalOptions options);
+            std::unique_ptr<BodyStore> bodies, std::unique_ptr<WalFlusher> flusher, JournalOptions options);
     // Commits everything already submitted (callbacks run), then closes.
     ~Journal();
     Journal(const Journal&) = delete;
@@ -61,8 +67,10 @@ public:
 
     // --- accept ---
 
-    // Queues `accept` for the next group commit; `done` runs on the writer
-    // thread after the commit (or at once with journal.closed when closing).
+    // Queues `accept` for the next group commit; `done` runs on the journal's
+    // flush thread once the commit is on the disk (on the writer thread after
+    // the commit without flush_beside_writer; at once with journal.closed
+    // when closing).
     void submit(Accept accept, AcceptCallback done);
     // submit() and wait: for tools and tests.
     AcceptResult accept(Accept accept);
@@ -153,6 +161,8 @@ public:
 
 private:
     std::vector<AcceptResult> write_batch(std::vector<PendingAccept>& batch);
+    // The flusher's flush, on the group committer's second thread.
+    Status flush_wal();
     struct HandOutPlan;
     bool write_accepts(const std::vector<PendingAccept>& batch, std::int64_t now, bool savepoints,
                        std::vector<std::optional<AcceptResult>>& out, HandOutPlan& plan);
@@ -190,6 +200,7 @@ private:
     std::atomic<std::uint64_t> failed_{0};
     std::unique_ptr<BodyStore> bodies_;              // appends under write_mutex_
     std::unique_ptr<WalCheckpointer> checkpointer_;  // null for a journal opened without one
+    std::unique_ptr<WalFlusher> flusher_;            // null: accept commits flush themselves
     std::unique_ptr<GroupCommitter> committer_;  // last: its thread uses the members above
 };
 

@@ -143,8 +143,9 @@ void Journal::set_hand_out(HandOut hand_out) {
 bool Journal::write_accepts(const std::vector<PendingAccept>& batch, std::int64_t now, bool savepoints,
                             std::vector<std::optional<AcceptResult>>& out, HandOutPlan& plan) {
     sqlite::Database& db = *writer_;
-    sqlite::Transaction tx(db, options_.durability == Durability::power_loss ? sqlite::Sync::full
-                                                                               : sqlite::Sync::normal);
+    // With a flusher the WAL goes to the disk after the commit, before anyone is answered.
+    sqlite::Transaction tx(
+        db, options_.durability == Durability::power_loss && !flusher_ ? sqlite::Sync::full : sqlite::Sync::normal);
     std::optional<Problem> batch_problem;
     for (std::size_t i = 0; i < batch.size() && !batch_problem; ++i) {
         const Accept& a = batch[i].accept;

@@ -157,6 +157,7 @@ struct JournalStats {
     std::uint64_t duplicates = 0;  // AcceptOutcome::duplicate
     std::uint64_t failed = 0;      // accepts that failed
     std::uint64_t largest_batch = 0;  // most accepts in one commit
+    std::uint64_t flushes = 0;        // WAL flushes after accept commits (0: each commit flushed itself)
 };
 
 // What "accepted" survives. See journal.hpp for the reasoning.
@@ -180,6 +181,11 @@ struct JournalOptions {
     // than in the group commit. Tools that write a few rows beside a running
     // node leave it to the node.
     bool checkpoint_in_background = true;
+    // With Durability::power_loss: commit accept batches without flushing
+    // and flush the WAL on a thread of its own before the senders are
+    // answered (WalFlusher), so the next batch is written while the disk
+    // flushes. Off: each accept commit flushes inside COMMIT (synchronous=FULL).
+    bool flush_beside_writer = true;
     // Bodies of this many bytes or more are kept in segment files beside the
     // database (its -bodies directory, body_store.hpp), written once instead
     // of into the WAL and again at the checkpoint; 0: every body in the

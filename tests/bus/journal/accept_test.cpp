@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -61,6 +62,37 @@ BOOST_AUTO_TEST_CASE(remembers_a_duplicate_across_a_restart) {
     }
     auto j = open_journal(dir.file("journal.db"));
     BOOST_TEST((*j->accept(make_accept("m-1", "", {"endpoint:a"})) == AcceptOutcome::duplicate));
+}
+
+BOOST_AUTO_TEST_CASE(flushes_the_wal_beside_the_writer_before_answering_and_not_when_told_not_to) {
+    TempDir dir;
+    for (bool beside : {true, false}) {
+        auto options = test_options();
+        options.flush_beside_writer = beside;
+        auto j = open_journal(dir.file(beside ? "beside.db" : "inside.db"), options);
+        std::atomic<std::uint64_t> flushes_seen{0};
+        std::promise<void> answered;
+        j->submit(make_accept("m-1", "", {"endpoint:a"}), [&](AcceptResult r) {
+            BOOST_CHECK(r.ok());
+            answered.set_value();
+        });
+        BOOST_REQUIRE(answered.get_future().wait_for(10s) == std::future_status::ready);
+        auto s = j->stats();
+        BOOST_REQUIRE(s.ok());
+        BOOST_TEST(s->commits == 1u);
+        BOOST_TEST(s->flushes == (beside ? 1u : 0u));
+        // The commit is there for another connection.
+        BOOST_TEST(*j->contains("m-1"));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_wal_that_cannot_be_flushed_is_named_in_the_problem) {
+    TempDir dir;
+    WalFlusher missing(dir.file("nothing-here.db"));
+    auto st = missing.flush();
+    BOOST_REQUIRE(!st.ok());
+    BOOST_TEST(st.problem().code == "journal.storage");
+    BOOST_TEST(st.problem().message.find(dir.file("nothing-here.db-wal")) != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(group_commits_concurrent_submits_many_per_transaction) {

@@ -112,3 +112,78 @@ BOOST_AUTO_TEST_CASE(commits_what_was_queued_before_stop_and_refuses_what_comes_
     BOOST_REQUIRE(!late->ok());
     BOOST_TEST(late->problem().code == "journal.closed");
 }
+
+namespace {
+
+// A SyncWritten that can be held, as a slow fsync would, and that records
+// how many batches had been written when each flush began.
+struct FakeFlush {
+    explicit FakeFlush(FakeStore& s) : store(s) {}
+    FakeStore& store;
+    bool hold = false;
+    bool holding = false;
+    std::optional<Problem> fail;
+    std::vector<std::size_t> batches_before;  // store.batches.size() as each flush began
+
+    Status flush() {
+        std::unique_lock lock(store.m);
+        batches_before.push_back(store.batches.size());
+        holding = true;
+        store.changed.notify_all();
+        store.changed.wait(lock, [&] { return !hold; });
+        holding = false;
+        if (fail) return *fail;
+        return ok_status();
+    }
+    void set_hold(bool on) {
+        std::lock_guard lock(store.m);
+        hold = on;
+        store.changed.notify_all();
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(with_a_flush_the_next_batch_is_written_while_the_last_one_waits_for_the_disk) {
+    FakeStore store;
+    FakeFlush flush(store);
+    GroupCommitter committer([&](std::vector<PendingAccept>& b) { return store.write(b); }, 8, 1 << 20,
+                             [&] { return flush.flush(); });
+    flush.set_hold(true);
+    committer.submit(request(store));
+    BOOST_REQUIRE(store.wait_for([&] { return flush.holding; }));  // batch 1 written, its flush under way
+    BOOST_TEST(store.answered == 0);                               // nobody answered before the disk has it
+    for (int i = 0; i < 3; ++i) committer.submit(request(store));
+    // Written while the first flush still waits.
+    BOOST_REQUIRE(store.wait_for([&] { return store.batches.size() == 2; }));
+    BOOST_TEST(store.answered == 0);
+    flush.set_hold(false);
+    BOOST_REQUIRE(store.wait_for([&] { return store.answered == 4; }));
+    // The second flush began after batch 2 was written: it covers it.
+    BOOST_TEST((flush.batches_before == std::vector<std::size_t>{1, 2}));
+    BOOST_TEST(committer.syncs() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_flush_answers_its_batch_and_every_later_one_with_the_problem) {
+    FakeStore store;
+    FakeFlush flush(store);
+    flush.fail = make_problem("journal.storage", "cannot sync the journal's WAL x-wal: Input/output error");
+    GroupCommitter committer([&](std::vector<PendingAccept>& b) { return store.write(b); }, 8, 1 << 20,
+                             [&] { return flush.flush(); });
+    std::vector<AcceptResult> results;
+    const auto collect = [&](AcceptResult r) {
+        std::lock_guard lock(store.m);
+        results.push_back(std::move(r));
+        store.changed.notify_all();
+    };
+    committer.submit(PendingAccept{Accept{}, collect});
+    BOOST_REQUIRE(store.wait_for([&] { return results.size() == 1; }));
+    committer.submit(PendingAccept{Accept{}, collect});  // written, but the disk is not trusted any more
+    BOOST_REQUIRE(store.wait_for([&] { return results.size() == 2; }));
+    for (const auto& r : results) {
+        BOOST_REQUIRE(!r.ok());
+        BOOST_TEST(r.problem().code == "journal.storage");
+    }
+    BOOST_TEST(flush.batches_before.size() == 1u);  // no second flush after a failed one
+    BOOST_TEST(store.batches.size() == 2u);
+}
