@@ -1,6 +1,8 @@
 // Append-only segment files for large bodies (see body_store.hpp).
 #include "bus/journal/body_store.hpp"
 
+#include "bus/journal/directory_sync.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -141,12 +143,8 @@ Status BodyStore::sync() {
         return synced;
     }
     if (directory_changed_ && durable_) {
-        const int dir = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dir < 0) return unwritable("open the directory of", dir_, errno);
-        const int rc = ::fsync(dir);
-        const int e = errno;
-        ::close(dir);
-        if (rc != 0) return unwritable("sync the directory of", dir_, e);
+        if (auto failed = sync_directory(dir_))
+            return unwritable(std::string(failed->step) + " the directory of", dir_, failed->error);
     }
     directory_changed_ = false;
     return ok_status();

@@ -1,5 +1,7 @@
 #include "bus/journal/wal_flusher.hpp"
 
+#include "bus/journal/directory_sync.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -29,18 +31,9 @@ Status WalFlusher::flush() {
         if (fd < 0) return unflushed("open the journal's WAL", wal_, errno);
         const auto parent = std::filesystem::path(wal_).parent_path();
         const std::string dir = parent.empty() ? std::string(".") : parent.string();
-        const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (d < 0) {
-            const int e = errno;
+        if (auto failed = sync_directory(dir)) {
             ::close(fd);
-            return unflushed("open the directory", dir, e);
-        }
-        const int rc = ::fsync(d);
-        const int e = errno;
-        ::close(d);
-        if (rc != 0) {
-            ::close(fd);
-            return unflushed("sync the directory", dir, e);
+            return unflushed(std::string(failed->step) + " the directory", dir, failed->error);
         }
         fd_ = fd;
     }
