@@ -5,9 +5,9 @@
 
 namespace govbus {
 
-// "jemalloc 5.3.0-..." when the node is linked with jemalloc (every build but
-// the sanitizer and fuzz builds, whose runtimes bring their own malloc), else
-// "system malloc".
+// "jemalloc 5.3.0-..., huge pages: always" when the node is linked with
+// jemalloc (every build but the sanitizer and fuzz builds, whose runtimes
+// bring their own malloc), else "system malloc".
 std::string allocator_name();
 
 }  // namespace govbus
