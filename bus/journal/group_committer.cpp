@@ -56,6 +56,13 @@ void GroupCommitter::call_back(Written& w) {
     for (std::size_t i = 0; i < w.batch.size(); ++i) w.batch[i].done(std::move(w.results[i]));
 }
 
+void GroupCommitter::count_batch(std::uint64_t size) {
+    batches_.fetch_add(1);
+    std::uint64_t seen = largest_batch_.load();
+    while (size > seen && !largest_batch_.compare_exchange_weak(seen, size)) {
+    }
+}
+
 std::vector<PendingAccept> GroupCommitter::take_batch(std::unique_lock<std::mutex>& lock) {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     std::vector<PendingAccept> batch;
@@ -80,13 +87,10 @@ void GroupCommitter::run() {
         }
         if (batch.empty()) break;  // stopping, and the queue is drained
         std::vector<AcceptResult> results = write_(batch);
-        batches_.fetch_add(1);
-        std::uint64_t n = batch.size();
-        std::uint64_t seen = largest_batch_.load();
-        while (n > seen && !largest_batch_.compare_exchange_weak(seen, n)) {
-        }
+        const std::uint64_t n = batch.size();
         Written w{std::move(batch), std::move(results)};
         if (!sync_) {
+            count_batch(n);
             call_back(w);
             continue;
         }
@@ -94,6 +98,9 @@ void GroupCommitter::run() {
             std::lock_guard lock(written_mutex_);
             written_.push_back(std::move(w));
         }
+        // Counted once handed over: a batch batches() counts is one the sync
+        // thread's next flush covers.
+        count_batch(n);
         written_wake_.notify_one();
     }
     {

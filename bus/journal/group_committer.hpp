@@ -50,6 +50,7 @@ public:
 
     // Is this the thread that writes the batches, or the one that calls back?
     bool on_own_thread() const;
+    // Batches written, and with a SyncWritten handed to the thread that flushes them.
     std::uint64_t batches() const { return batches_.load(); }
     std::uint64_t largest_batch() const { return largest_batch_.load(); }
     std::uint64_t syncs() const { return syncs_.load(); }
@@ -65,6 +66,7 @@ private:
     void run_sync();
     std::vector<PendingAccept> take_batch(std::unique_lock<std::mutex>& lock);
     static void call_back(Written& w);
+    void count_batch(std::uint64_t size);  // batches() and largest_batch()
 
     WriteBatch write_;
     SyncWritten sync_;
