@@ -74,7 +74,7 @@ bool is_valid_date(int year, int month, int day) {
 
 std::optional<TimePoint> parse_rfc3339(const std::string& s) {
     std::size_t pos = 0;
-    int y, mo, d, h, mi, sec;
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
     if (!read_digits(s, pos, 4, y) || !expect(s, pos, '-') || !read_digits(s, pos, 2, mo) ||
         !expect(s, pos, '-') || !read_digits(s, pos, 2, d))
         return std::nullopt;
