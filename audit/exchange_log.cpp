@@ -56,10 +56,17 @@ struct ExchangeLog::Impl {
     ChainState state;
     // message id and case number -> message_keys.ref, for the records of
     // messages seen lately (a message's records arrive within seconds or
-    // minutes of each other). Emptied when a batch fails, and every hour, so
-    // it never names a key that `audit prune` could have removed: a key is
-    // pruned only with the last record filed under it, months old.
+    // minutes of each other). Two generations: new keys go into `key_refs`;
+    // when it is full it becomes `older_key_refs` and the oldest generation
+    // goes, so the newest keys are always at hand (one map emptied when full
+    // lost them all at once) and at most 32 768 keys are held. A key found
+    // in neither is read from message_keys. Both are emptied when a batch
+    // fails, and every hour, so they never name a key that `audit prune`
+    // could have removed: a key is pruned only with the last record filed
+    // under it, months old.
+    static constexpr std::size_t kKeyRefGeneration = 16384;
     std::unordered_map<std::string, std::int64_t> key_refs;
+    std::unordered_map<std::string, std::int64_t> older_key_refs;
     std::chrono::steady_clock::time_point key_refs_since = std::chrono::steady_clock::now();
     std::string key_buffer;  // the key being looked up, kept to spare an allocation per record
 
@@ -269,6 +276,7 @@ void ExchangeLog::Impl::write_batch(std::deque<Event>& batch, std::optional<Time
         state = before;
         pending.clear();
         key_refs.clear();  // may name keys the rollback took away
+        older_key_refs.clear();
         std::lock_guard lock(mutex);
         if (!failure)
             failure = make_problem("audit.write", std::string("the exchange log could not commit ") +
@@ -356,11 +364,17 @@ std::int64_t ExchangeLog::Impl::key_ref(const std::string& message_id, const std
     key.assign(message_id).push_back('\0');
     key.append(case_number);
     const auto now = std::chrono::steady_clock::now();
-    if (key_refs.size() >= 100000 || now - key_refs_since >= std::chrono::hours(1)) {
+    if (now - key_refs_since >= std::chrono::hours(1)) {
         key_refs.clear();
+        older_key_refs.clear();
         key_refs_since = now;
     }
     if (auto it = key_refs.find(key); it != key_refs.end()) return it->second;
+    if (auto it = older_key_refs.find(key); it != older_key_refs.end()) return it->second;
+    if (key_refs.size() >= kKeyRefGeneration) {
+        older_key_refs.swap(key_refs);
+        key_refs.clear();
+    }
     insert_key.reset();
     insert_key.bind(1, message_id).bind(2, case_number);
     insert_key.step();

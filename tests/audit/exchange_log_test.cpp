@@ -213,3 +213,53 @@ BOOST_AUTO_TEST_CASE(an_rsa_node_key_signs_checkpoints_that_verify) {
     BOOST_TEST(rep->ok());
     BOOST_TEST(rep->checkpoints_valid == 3);  // at 3, 6 and the closing one at 7
 }
+
+BOOST_AUTO_TEST_CASE(a_message_keeps_one_key_however_many_messages_came_between_its_records) {
+    // The writer remembers the keys of recent messages in two generations of
+    // 16 384; 40 000 messages push the first ones out of both. Each
+    // message's later record must still be filed under its one key.
+    TempDir dir;
+    auto keys = make_node_key(dir);
+    auto clock = std::make_shared<ManualClock>(at("2026-10-05T09:00:00+08:00"));
+    auto event = [](EventKind kind, int i) {
+        Event e;
+        e.kind = kind;
+        e.message_id = "m-" + std::to_string(i);
+        e.case_number = "C-" + std::to_string(i % 7);
+        e.type = "case.apply";
+        e.source = "cd.portal";
+        e.destination = "cd.market";
+        e.region = "510100";
+        e.digest_alg = "sha256";
+        e.digest_hex = std::string(64, 'a');
+        return e;
+    };
+    constexpr int messages = 40000;
+    const int late[] = {0, 1, 20000, 39999};  // out of both generations, in the older, in the newer
+    {
+        auto log = ExchangeLog::open(dir.file("x.db"), options_for(keys, clock, 1000));
+        BOOST_REQUIRE(log);
+        for (int i = 0; i < messages; ++i) (*log)->record(event(EventKind::received, i));
+        BOOST_TEST((*log)->flush().ok());
+        for (int i : late) (*log)->record(event(EventKind::delivered, i));
+        BOOST_TEST((*log)->flush().ok());
+    }
+    auto reader = LogReader::open(dir.file("x.db"));
+    BOOST_REQUIRE(reader);
+    auto count = reader->database().prepare("SELECT count(*) FROM message_keys");
+    BOOST_REQUIRE(count.step());
+    BOOST_TEST(count.int64(0) == messages);
+    for (int i : late) {
+        Query q;
+        q.message_id = "m-" + std::to_string(i);
+        auto recs = reader->search(q);
+        BOOST_TEST_REQUIRE(recs.size() == 2u, "message " << i);
+        BOOST_TEST(recs[0].event == "received");
+        BOOST_TEST(recs[1].event == "delivered");
+        BOOST_TEST(recs[1].case_number == "C-" + std::to_string(i % 7));
+    }
+    auto rep = verify_log(dir.file("x.db"));
+    BOOST_REQUIRE(rep);
+    BOOST_TEST(rep->ok());
+    BOOST_TEST(rep->records == messages + 4);
+}
