@@ -22,15 +22,21 @@ Options options_for(const NodeKeyFiles& keys, std::shared_ptr<ManualClock> clock
     return o;
 }
 
-Event delivered(int i) {
+// Message m-i of case C-(i % cases), from cd.portal to cd.market.
+Event message_event(EventKind kind, int i, int cases) {
     Event e;
-    e.kind = i % 2 ? EventKind::delivered : EventKind::received;
+    e.kind = kind;
     e.message_id = "m-" + std::to_string(i);
-    e.case_number = "C-" + std::to_string(i % 3);
+    e.case_number = "C-" + std::to_string(i % cases);
     e.type = "case.apply";
     e.source = "cd.portal";
     e.destination = "cd.market";
     e.region = "510100";
+    return e;
+}
+
+Event delivered(int i) {
+    Event e = message_event(i % 2 ? EventKind::delivered : EventKind::received, i, 3);
     e.raw = "<Envelope n='" + std::to_string(i) + "'/>";
     e.suite = "intl";
     return e;
@@ -222,14 +228,7 @@ BOOST_AUTO_TEST_CASE(a_message_keeps_one_key_however_many_messages_came_between_
     auto keys = make_node_key(dir);
     auto clock = std::make_shared<ManualClock>(at("2026-10-05T09:00:00+08:00"));
     auto event = [](EventKind kind, int i) {
-        Event e;
-        e.kind = kind;
-        e.message_id = "m-" + std::to_string(i);
-        e.case_number = "C-" + std::to_string(i % 7);
-        e.type = "case.apply";
-        e.source = "cd.portal";
-        e.destination = "cd.market";
-        e.region = "510100";
+        Event e = message_event(kind, i, 7);
         e.digest_alg = "sha256";
         e.digest_hex = std::string(64, 'a');
         return e;
