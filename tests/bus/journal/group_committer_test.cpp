@@ -48,7 +48,7 @@ struct FakeStore {
 
 PendingAccept request(FakeStore& store, std::size_t body = 10) {
     PendingAccept p;
-    p.accept.message_id.assign(1, 'm');
+    p.accept.message_id = "m";
     p.accept.body.assign(body, 'x');
     p.done = store.count();
     return p;
