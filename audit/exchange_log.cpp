@@ -6,6 +6,7 @@
 #include "bus/core/thread_name.hpp"
 #include "bus/core/wal_checkpointer.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -76,6 +77,8 @@ struct ExchangeLog::Impl {
     std::deque<Event> queue;
     std::uint64_t enqueued = 0;
     std::uint64_t written = 0;
+    std::uint64_t flush_target = 0;  // flush() waits until `written` reaches it
+    bool gathering = false;          // the writer lets a batch gather: record() need not wake it
     std::uint64_t checkpoint_requests = 0;
     std::uint64_t checkpoints_done = 0;
     std::optional<TimePoint> checkpoint_time;
@@ -193,12 +196,13 @@ void ExchangeLog::record(Event event) {
     if (!event.time) event.time = impl_->options.clock->now();
     impl_->queue.push_back(std::move(event));
     ++impl_->enqueued;
-    impl_->wake.notify_one();
+    if (!impl_->gathering) impl_->wake.notify_one();
 }
 
 Status ExchangeLog::flush() {
     std::unique_lock lock(impl_->mutex);
     auto target = impl_->enqueued;
+    impl_->flush_target = std::max(impl_->flush_target, target);
     impl_->wake.notify_one();
     impl_->done.wait(lock, [&] { return impl_->written >= target || impl_->stopping; });
     if (impl_->failure) return *impl_->failure;
@@ -220,6 +224,7 @@ std::int64_t ExchangeLog::last_seq() const { return impl_->committed_seq.load();
 void ExchangeLog::Impl::run() {
     name_this_thread("exchange-log");
     auto last_commit = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point last_batch{};  // when the last batch was taken from the queue
     for (;;) {
         std::deque<Event> batch;
         std::optional<TimePoint> manual;
@@ -227,10 +232,15 @@ void ExchangeLog::Impl::run() {
         std::uint64_t requests = 0;
         {
             std::unique_lock lock(mutex);
-            wake.wait_for(lock, std::chrono::seconds(1), [&] {
-                return stopping || !queue.empty() || checkpoint_requests > checkpoints_done;
-            });
+            auto asked = [&] { return stopping || checkpoint_requests > checkpoints_done || flush_target > written; };
+            wake.wait_for(lock, std::chrono::seconds(1), [&] { return asked() || !queue.empty(); });
+            if (!queue.empty() && !asked()) {
+                gathering = true;
+                wake.wait_until(lock, last_batch + options.batch_interval, asked);
+                gathering = false;
+            }
             batch.swap(queue);
+            if (!batch.empty()) last_batch = std::chrono::steady_clock::now();
             closing = stopping;
             requests = checkpoint_requests;
             if (requests > checkpoints_done || closing) manual = checkpoint_time;

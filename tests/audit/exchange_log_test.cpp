@@ -262,3 +262,64 @@ BOOST_AUTO_TEST_CASE(a_message_keeps_one_key_however_many_messages_came_between_
     BOOST_TEST(rep->ok());
     BOOST_TEST(rep->records == messages + 4);
 }
+
+namespace {
+
+// Waits until the log has committed `seq` records; false after ten seconds.
+bool committed(ExchangeLog& log, std::int64_t seq) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (log.last_seq() < seq) {
+        if (std::chrono::steady_clock::now() > until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return true;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(records_that_keep_coming_are_committed_once_per_batch_interval) {
+    TempDir dir;
+    auto keys = make_node_key(dir);
+    auto clock = std::make_shared<ManualClock>(at("2026-10-05T09:00:00+08:00"));
+    auto o = options_for(keys, clock, 1000);
+    o.batch_interval = std::chrono::seconds(3);
+    auto log = ExchangeLog::open(dir.file("x.db"), o);
+    BOOST_REQUIRE(log);
+    // The first record after a quiet spell is committed at once...
+    (*log)->record(delivered(1));
+    BOOST_REQUIRE(committed(**log, 1));
+    // ...the next one waits for the interval, then goes without being asked.
+    (*log)->record(delivered(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    BOOST_TEST((*log)->last_seq() == 1);
+    BOOST_TEST(committed(**log, 2));
+}
+
+BOOST_AUTO_TEST_CASE(flush_checkpoint_and_closing_do_not_wait_for_the_batch_interval) {
+    TempDir dir;
+    auto keys = make_node_key(dir);
+    auto clock = std::make_shared<ManualClock>(at("2026-10-05T09:00:00+08:00"));
+    auto o = options_for(keys, clock, 1000);
+    o.batch_interval = std::chrono::seconds(60);
+    const auto start = std::chrono::steady_clock::now();
+    {
+        auto log = ExchangeLog::open(dir.file("x.db"), o);
+        BOOST_REQUIRE(log);
+        (*log)->record(delivered(1));
+        BOOST_REQUIRE(committed(**log, 1));
+        (*log)->record(delivered(2));
+        BOOST_TEST((*log)->flush().ok());
+        BOOST_TEST((*log)->last_seq() == 2);
+        (*log)->record(delivered(3));
+        BOOST_TEST((*log)->checkpoint().ok());
+        BOOST_TEST((*log)->last_seq() == 3);
+        (*log)->record(delivered(4));  // written as the log closes
+    }
+    const auto took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start);
+    BOOST_TEST(took.count() < 30);
+    auto rep = verify_log(dir.file("x.db"));
+    BOOST_REQUIRE(rep);
+    BOOST_TEST(rep->ok());
+    BOOST_TEST(rep->records == 4);
+    BOOST_TEST(rep->last_checkpoint_seq == 4);
+}
