@@ -178,6 +178,9 @@ BOOST_FIXTURE_TEST_CASE(two_messages_of_a_case_submitted_together_leave_one_afte
 BOOST_FIXTURE_TEST_CASE(without_room_or_behind_due_deliveries_a_message_waits_in_the_outbox, HandingOut) {
     r.set_capacity("endpoint:a", 1);
     BOOST_REQUIRE(j->accept(make_accept("m-1", "", {"endpoint:a", "endpoint:b"})).ok());
+    // The hand-out comes after the accept returns: m-1 holds the one place
+    // only once it is taken, and m-2's batch may be written before that.
+    r.wait_taken(1);
     BOOST_REQUIRE(j->accept(make_accept("m-2", "", {"endpoint:a"})).ok());
     BOOST_TEST(ids_of(r.settled(*j)) == (Ids{"m-1"}));  // endpoint:b has no room at all
     r.set_capacity("endpoint:a", 5);
