@@ -44,6 +44,20 @@ Event delivered(int i) {
 
 TimePoint at(const char* text) { return *parse_rfc3339(text); }
 
+// A log file of its own on a manual clock, checkpointing every 1000 records;
+// a test adjusts `options`, then opens it.
+struct FreshLog {
+    TempDir dir;
+    NodeKeyFiles keys = make_node_key(dir);
+    std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(at("2026-10-05T09:00:00+08:00"));
+    Options options = options_for(keys, clock, 1000);
+    std::unique_ptr<ExchangeLog> open() {
+        auto log = ExchangeLog::open(dir.file("x.db"), options);
+        BOOST_REQUIRE_MESSAGE(log.ok(), (log.ok() ? std::string() : log.problem().to_string()));
+        return std::move(*log);
+    }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(writes_chained_records_and_signed_checkpoints_that_verify) {
@@ -144,22 +158,17 @@ BOOST_AUTO_TEST_CASE(refuses_a_key_that_does_not_match_the_certificate) {
     BOOST_TEST(log.problem().code == "audit.key");
 }
 
-BOOST_AUTO_TEST_CASE(checkpoints_after_the_interval_even_below_the_count) {
-    TempDir dir;
-    auto keys = make_node_key(dir);
-    auto clock = std::make_shared<ManualClock>(at("2026-10-05T09:00:00+08:00"));
-    auto o = options_for(keys, clock, 1000);
-    o.checkpoint_interval = std::chrono::seconds(30);
-    auto log = ExchangeLog::open(dir.file("x.db"), o);
-    BOOST_REQUIRE(log);
-    (*log)->record(delivered(1));
+BOOST_FIXTURE_TEST_CASE(checkpoints_after_the_interval_even_below_the_count, FreshLog) {
+    options.checkpoint_interval = std::chrono::seconds(30);
+    auto log = open();
+    log->record(delivered(1));
     clock->advance(std::chrono::seconds(10));
-    (*log)->record(delivered(2));
-    BOOST_TEST((*log)->flush().ok());
+    log->record(delivered(2));
+    BOOST_TEST(log->flush().ok());
     BOOST_TEST(verify_log(dir.file("x.db"))->checkpoints == 0);
     clock->advance(std::chrono::seconds(25));
-    (*log)->record(delivered(3));
-    BOOST_TEST((*log)->flush().ok());
+    log->record(delivered(3));
+    BOOST_TEST(log->flush().ok());
     auto rep = verify_log(dir.file("x.db"));
     BOOST_TEST(rep->checkpoints == 1);
     BOOST_TEST(rep->last_checkpoint_seq == 3);
@@ -277,43 +286,33 @@ bool committed(ExchangeLog& log, std::int64_t seq) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(records_that_keep_coming_are_committed_once_per_batch_interval) {
-    TempDir dir;
-    auto keys = make_node_key(dir);
-    auto clock = std::make_shared<ManualClock>(at("2026-10-05T09:00:00+08:00"));
-    auto o = options_for(keys, clock, 1000);
-    o.batch_interval = std::chrono::seconds(3);
-    auto log = ExchangeLog::open(dir.file("x.db"), o);
-    BOOST_REQUIRE(log);
+BOOST_FIXTURE_TEST_CASE(records_that_keep_coming_are_committed_once_per_batch_interval, FreshLog) {
+    options.batch_interval = std::chrono::seconds(3);
+    auto log = open();
     // The first record after a quiet spell is committed at once...
-    (*log)->record(delivered(1));
-    BOOST_REQUIRE(committed(**log, 1));
+    log->record(delivered(1));
+    BOOST_REQUIRE(committed(*log, 1));
     // ...the next one waits for the interval, then goes without being asked.
-    (*log)->record(delivered(2));
+    log->record(delivered(2));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    BOOST_TEST((*log)->last_seq() == 1);
-    BOOST_TEST(committed(**log, 2));
+    BOOST_TEST(log->last_seq() == 1);
+    BOOST_TEST(committed(*log, 2));
 }
 
-BOOST_AUTO_TEST_CASE(flush_checkpoint_and_closing_do_not_wait_for_the_batch_interval) {
-    TempDir dir;
-    auto keys = make_node_key(dir);
-    auto clock = std::make_shared<ManualClock>(at("2026-10-05T09:00:00+08:00"));
-    auto o = options_for(keys, clock, 1000);
-    o.batch_interval = std::chrono::seconds(60);
+BOOST_FIXTURE_TEST_CASE(flush_checkpoint_and_closing_do_not_wait_for_the_batch_interval, FreshLog) {
+    options.batch_interval = std::chrono::seconds(60);
     const auto start = std::chrono::steady_clock::now();
     {
-        auto log = ExchangeLog::open(dir.file("x.db"), o);
-        BOOST_REQUIRE(log);
-        (*log)->record(delivered(1));
-        BOOST_REQUIRE(committed(**log, 1));
-        (*log)->record(delivered(2));
-        BOOST_TEST((*log)->flush().ok());
-        BOOST_TEST((*log)->last_seq() == 2);
-        (*log)->record(delivered(3));
-        BOOST_TEST((*log)->checkpoint().ok());
-        BOOST_TEST((*log)->last_seq() == 3);
-        (*log)->record(delivered(4));  // written as the log closes
+        auto log = open();
+        log->record(delivered(1));
+        BOOST_REQUIRE(committed(*log, 1));
+        log->record(delivered(2));
+        BOOST_TEST(log->flush().ok());
+        BOOST_TEST(log->last_seq() == 2);
+        log->record(delivered(3));
+        BOOST_TEST(log->checkpoint().ok());
+        BOOST_TEST(log->last_seq() == 3);
+        log->record(delivered(4));  // written as the log closes
     }
     const auto took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start);
     BOOST_TEST(took.count() < 30);
