@@ -3,6 +3,7 @@
 
 #include "audit/exchange_log.hpp"
 #include "test_node_keys.hpp"
+#include "tests/support/eventually.hpp"
 
 #include <thread>
 
@@ -272,31 +273,17 @@ BOOST_AUTO_TEST_CASE(a_message_keeps_one_key_however_many_messages_came_between_
     BOOST_TEST(rep->records == messages + 4);
 }
 
-namespace {
-
-// Waits until the log has committed `seq` records; false after ten seconds.
-bool committed(ExchangeLog& log, std::int64_t seq) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (log.last_seq() < seq) {
-        if (std::chrono::steady_clock::now() > until) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return true;
-}
-
-}  // namespace
-
 BOOST_FIXTURE_TEST_CASE(records_that_keep_coming_are_committed_once_per_batch_interval, FreshLog) {
     options.batch_interval = std::chrono::seconds(3);
     auto log = open();
     // The first record after a quiet spell is committed at once...
     log->record(delivered(1));
-    BOOST_REQUIRE(committed(*log, 1));
+    BOOST_REQUIRE(govbus::test::eventually([&] { return log->last_seq() >= 1; }));
     // ...the next one waits for the interval, then goes without being asked.
     log->record(delivered(2));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     BOOST_TEST(log->last_seq() == 1);
-    BOOST_TEST(committed(*log, 2));
+    BOOST_TEST(govbus::test::eventually([&] { return log->last_seq() >= 2; }));
 }
 
 BOOST_FIXTURE_TEST_CASE(flush_checkpoint_and_closing_do_not_wait_for_the_batch_interval, FreshLog) {
@@ -305,7 +292,7 @@ BOOST_FIXTURE_TEST_CASE(flush_checkpoint_and_closing_do_not_wait_for_the_batch_i
     {
         auto log = open();
         log->record(delivered(1));
-        BOOST_REQUIRE(committed(*log, 1));
+        BOOST_REQUIRE(govbus::test::eventually([&] { return log->last_seq() >= 1; }));
         log->record(delivered(2));
         BOOST_TEST(log->flush().ok());
         BOOST_TEST(log->last_seq() == 2);
