@@ -11,6 +11,7 @@
 #include "bus/journal/wal_flusher.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -115,6 +116,14 @@ public:
     // a pending delivery. None when nothing is pending. On waking: expire(now),
     // then take_ready() for each of destinations_with_work(now).
     Result<std::optional<TimePoint>> next_due();
+    // Whether the outbox may hold a pending delivery, one take_ready() could
+    // hand out now or later. False only when the last look found none, this
+    // journal has written nothing since that could have put one back (an
+    // accept that did not hand every delivery out, a failed attempt, a
+    // replay), and that look is younger than `recheck`: other processes
+    // (govbus dlq replay) write beside the node. Spares the dispatcher the
+    // outbox queries while every delivery leaves at its accept.
+    Result<bool> may_have_pending(std::chrono::milliseconds recheck);
 
     // --- dead letters (ids are delivery ids) ---
 
@@ -198,6 +207,11 @@ private:
     std::atomic<std::uint64_t> accepted_{0};
     std::atomic<std::uint64_t> duplicates_{0};
     std::atomic<std::uint64_t> failed_{0};
+    // may_have_pending(): bumped after each commit that may have left a
+    // pending delivery; the count at the last look that found none, and when.
+    std::atomic<std::uint64_t> pending_writes_{1};
+    std::uint64_t none_pending_at_ = 0;                        // under read_mutex_
+    std::chrono::steady_clock::time_point none_pending_seen_;  // under read_mutex_
     std::unique_ptr<BodyStore> bodies_;              // appends under write_mutex_
     std::unique_ptr<WalCheckpointer> checkpointer_;  // null for a journal opened without one
     std::unique_ptr<WalFlusher> flusher_;            // null: accept commits flush themselves

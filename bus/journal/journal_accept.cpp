@@ -53,6 +53,7 @@ struct Journal::HandOutPlan {
     std::shared_ptr<const HandOut> hand_out;  // null: nothing goes directly
     std::map<std::string, std::size_t> room;  // left in this batch, per destination
     std::vector<std::vector<Delivery>> handed;  // per accept of the batch
+    bool left_pending = false;                  // a delivery was written to wait for take_ready()
 
     // The transaction was rolled back: nothing was handed out.
     void forget() {
@@ -106,6 +107,7 @@ std::vector<AcceptResult> Journal::write_batch(std::vector<PendingAccept>& batch
             plan.forget();
             write_accepts(batch, now, true, out, plan);
         }
+        if (plan.left_pending) pending_writes_.fetch_add(1);  // after the commit: may_have_pending()
     }
     std::vector<AcceptResult> results;
     results.reserve(out.size());
@@ -184,7 +186,10 @@ bool Journal::write_accepts(const std::vector<PendingAccept>& batch, std::int64_
                 d->bind(1, seq).bind(2, dest).bind(3, a.case_number).bind(4, std::int64_t{a.priority});
                 d->bind(5, expires).bind(6, std::int64_t{direct ? 1 : 0}).bind(7, now).bind(8, direct ? now : 0);
                 d->run();
-                if (direct) plan.handed[i].push_back(handed_out(a, db.last_insert_rowid(), dest, now));
+                if (direct)
+                    plan.handed[i].push_back(handed_out(a, db.last_insert_rowid(), dest, now));
+                else
+                    plan.left_pending = true;
             }
             if (!a.path_key.empty() && !a.path_origin.empty()) {
                 db.cached(kInsertCasePath)->bind(1, a.path_key).bind(2, a.path_origin).bind(3, now).run();

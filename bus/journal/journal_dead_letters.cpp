@@ -123,7 +123,9 @@ Status Journal::replay(std::int64_t id, TimePoint now, const std::string& by) {
         .bind(3, note)
         .bind(4, kReplayedCode)
         .run();
-    return tx.commit();
+    auto st = tx.commit();
+    if (st) pending_writes_.fetch_add(1);
+    return st;
 }
 
 Status Journal::drop(std::int64_t id, const std::string& by) {

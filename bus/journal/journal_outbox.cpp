@@ -185,6 +185,7 @@ Result<RetryDecision> Journal::failed(std::int64_t delivery_id, const Problem& r
             .run();
     }
     if (auto st = tx.commit(); !st) return st.problems();
+    if (!decision.dead_lettered) pending_writes_.fetch_add(1);
     return decision;
 }
 
@@ -265,5 +266,23 @@ Result<std::optional<TimePoint>> Journal::next_due() {
     return due;
 }
 
-}  // namespace govbus
+Result<bool> Journal::may_have_pending(std::chrono::milliseconds recheck) {
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(read_mutex_);
+    // Read before the look: a write committed after it bumps past this.
+    const std::uint64_t writes = pending_writes_.load();
+    if (writes == none_pending_at_ && now - none_pending_seen_ < recheck) return false;
+    bool pending = false;
+    {
+        auto q = reader_->cached("SELECT 1 FROM deliveries INDEXED BY deliveries_due WHERE state = 0 LIMIT 1");
+        pending = q->step();
+    }
+    if (auto p = reader_->take_error()) return *p;
+    if (!pending) {
+        none_pending_at_ = writes;
+        none_pending_seen_ = now;
+    }
+    return pending;
+}
 
+}  // namespace govbus

@@ -18,6 +18,9 @@ OutboundMessage outcome_of(const Delivery& d) {
 constexpr std::size_t kMaxTake = 64;                  // deliveries taken for one destination per pass
 constexpr auto kIdleWait = std::chrono::milliseconds(500);  // look again at least this often
 constexpr auto kExpiryEvery = std::chrono::seconds(1);
+// How long the outbox may be taken as empty without a look (another process,
+// govbus dlq replay, may have put a dead letter back).
+constexpr auto kRecheckOutbox = std::chrono::milliseconds(250);
 }  // namespace
 
 Dispatcher::Dispatcher(Journal& journal, AdapterFor adapter_for, ExchangeEvents* events, std::string node_id)
@@ -148,9 +151,11 @@ void Dispatcher::run() {
             woken_ = false;
         }
         auto now = std::chrono::system_clock::now();
-        pump(now);
+        const bool pending = pump(now);
         auto wait = kIdleWait;
-        if (auto due = journal_.next_due(); due && due->has_value()) {
+        if (!pending) {
+            // Nothing waits in the outbox: what comes next wakes this thread.
+        } else if (auto due = journal_.next_due(); due && due->has_value()) {
             auto until = std::chrono::duration_cast<std::chrono::milliseconds>(**due - now);
             wait = std::clamp(until, std::chrono::milliseconds(1), kIdleWait);
         }
@@ -159,7 +164,7 @@ void Dispatcher::run() {
     }
 }
 
-void Dispatcher::pump(TimePoint now) {
+bool Dispatcher::pump(TimePoint now) {
     // Before take_ready: a case's next message to a destination waits until
     // the one before it is recorded as delivered.
     flush_delivered();
@@ -169,10 +174,15 @@ void Dispatcher::pump(TimePoint now) {
         record_expired(now);
         record_dropped();
     }
+    // While every delivery leaves at its accept, the outbox holds nothing
+    // pending and its two queries would find nothing on every pass.
+    auto pending = journal_.may_have_pending(kRecheckOutbox);
+    if (!pending) GOVBUS_LOG(error, "journal: " << pending.problem().to_string());
+    if (pending && !*pending) return false;
     auto destinations = journal_.destinations_with_work(now);
     if (!destinations) {
         GOVBUS_LOG(error, "journal: " << destinations.problem().to_string());
-        return;
+        return true;
     }
     for (const auto& dest : *destinations) {
         Adapter* adapter = adapter_for_(dest);
@@ -198,6 +208,7 @@ void Dispatcher::pump(TimePoint now) {
             send(adapter, std::move(d));
         }
     }
+    return true;
 }
 
 void Dispatcher::on_result(const Attempt& a, DeliveryResult r) {

@@ -43,7 +43,8 @@ public:
 
 private:
     void run();
-    void pump(TimePoint now);
+    // One pass; false when the outbox held nothing pending (nothing is due later).
+    bool pump(TimePoint now);
     // Sends what the journal handed out at accept, as far as capacity allows.
     void send_handed_out();
     void send(Adapter* adapter, Delivery d);

@@ -515,3 +515,50 @@ BOOST_AUTO_TEST_CASE(stats_count_what_waits_where_since_when_and_what_is_held) {
     BOOST_TEST(dc.dead_letters == 1);
     BOOST_TEST(!dc.oldest_waiting.has_value());  // a dead letter waits for an operator, not for delivery
 }
+
+BOOST_AUTO_TEST_CASE(says_whether_the_outbox_may_hold_a_pending_delivery) {
+    TempDir dir;
+    auto j = open_journal(dir.file("journal.db"), test_options(1));
+    const auto hour = std::chrono::milliseconds(1h);
+    BOOST_TEST(!*j->may_have_pending(hour));  // empty
+
+    j->accept(make_accept("m-1", "C1", {"endpoint:a"}));  // no hand-out set: it waits in the outbox
+    BOOST_TEST(*j->may_have_pending(hour));
+    auto now = soon();
+    auto taken = *j->take_ready("endpoint:a", now, 10);
+    BOOST_REQUIRE_EQUAL(taken.size(), 1u);
+    BOOST_TEST(!*j->may_have_pending(hour));                              // in flight, not pending
+    BOOST_TEST(j->failed(taken[0].id, peer_down(), now)->dead_lettered);  // max_attempts 1
+    BOOST_TEST(!*j->may_have_pending(hour));
+
+    // Another process (govbus dlq replay) puts the dead letter back: this
+    // journal cannot know, and takes the outbox as empty until its look is
+    // older than `recheck`.
+    {
+        auto options = test_options(1);
+        options.recover_in_flight = false;
+        options.checkpoint_in_background = false;
+        auto tool = open_journal(dir.file("journal.db"), options);
+        BOOST_REQUIRE(tool->replay(taken[0].id, now).ok());
+    }
+    BOOST_TEST(!*j->may_have_pending(hour));
+    BOOST_TEST(*j->may_have_pending(0ms));
+    auto again = *j->take_ready("endpoint:a", now, 10);
+    BOOST_REQUIRE_EQUAL(again.size(), 1u);
+    BOOST_TEST(!*j->may_have_pending(hour));
+
+    // Its own writes it knows of at once: a reopening puts what was in
+    // flight back, and a failed attempt waits for its retry.
+    j->accept(make_accept("m-2", "C2", {"endpoint:a"}));
+    auto m2 = *j->take_ready("endpoint:a", now, 10);
+    BOOST_REQUIRE_EQUAL(m2.size(), 1u);
+    BOOST_TEST(!*j->may_have_pending(hour));
+    j.reset();
+    j = open_journal(dir.file("journal.db"), test_options(2));
+    BOOST_TEST(*j->may_have_pending(hour));
+    auto both = *j->take_ready("endpoint:a", now, 10);
+    BOOST_REQUIRE_EQUAL(both.size(), 2u);
+    BOOST_TEST(!*j->may_have_pending(hour));
+    BOOST_TEST(!j->failed(both[0].id, peer_down(), now)->dead_lettered);
+    BOOST_TEST(*j->may_have_pending(hour));
+}
