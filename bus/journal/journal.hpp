@@ -120,9 +120,9 @@ public:
     // hand out now or later. False only when the last look found none, this
     // journal has written nothing since that could have put one back (an
     // accept that did not hand every delivery out, a failed attempt, a
-    // replay), and that look is younger than `recheck`: other processes
-    // (govbus dlq replay) write beside the node. Spares the dispatcher the
-    // outbox queries while every delivery leaves at its accept.
+    // replay, a reopening), and that look is younger than `recheck`: other
+    // processes (govbus dlq replay) write beside the node. Spares the
+    // dispatcher the outbox queries while every delivery leaves at its accept.
     Result<bool> may_have_pending(std::chrono::milliseconds recheck);
 
     // --- dead letters (ids are delivery ids) ---
