@@ -94,9 +94,7 @@ Status Journal::reset_in_flight() {
     std::lock_guard lock(write_mutex_);
     sqlite::Transaction tx(*writer_, sqlite::Sync::full);
     writer_->cached("UPDATE deliveries SET state = 0 WHERE state = 1")->run();
-    auto st = tx.commit();
-    pending_writes_.fetch_add(1);
-    return st;
+    return tx.commit();
 }
 
 void Journal::submit(Accept accept, AcceptCallback done) {

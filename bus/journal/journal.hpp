@@ -120,9 +120,10 @@ public:
     // hand out now or later. False only when the last look found none, this
     // journal has written nothing since that could have put one back (an
     // accept that did not hand every delivery out, a failed attempt, a
-    // replay, a reopening), and that look is younger than `recheck`: other
-    // processes (govbus dlq replay) write beside the node. Spares the
-    // dispatcher the outbox queries while every delivery leaves at its accept.
+    // replay), and that look is younger than `recheck`: other processes
+    // (govbus dlq replay) write beside the node. The first call looks.
+    // Spares the dispatcher the outbox queries while every delivery leaves
+    // at its accept.
     Result<bool> may_have_pending(std::chrono::milliseconds recheck);
 
     // --- dead letters (ids are delivery ids) ---
@@ -208,7 +209,8 @@ private:
     std::atomic<std::uint64_t> duplicates_{0};
     std::atomic<std::uint64_t> failed_{0};
     // may_have_pending(): bumped after each commit that may have left a
-    // pending delivery; the count at the last look that found none, and when.
+    // pending delivery; the count at the last look that found none, and
+    // when. Unequal at first, so the first call looks.
     std::atomic<std::uint64_t> pending_writes_{1};
     std::uint64_t none_pending_at_ = 0;                        // under read_mutex_
     std::chrono::steady_clock::time_point none_pending_seen_;  // under read_mutex_

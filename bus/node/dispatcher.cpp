@@ -153,11 +153,12 @@ void Dispatcher::run() {
         auto now = std::chrono::system_clock::now();
         const bool pending = pump(now);
         auto wait = kIdleWait;
-        if (!pending) {
-            // Nothing waits in the outbox: what comes next wakes this thread.
-        } else if (auto due = journal_.next_due(); due && due->has_value()) {
-            auto until = std::chrono::duration_cast<std::chrono::milliseconds>(**due - now);
-            wait = std::clamp(until, std::chrono::milliseconds(1), kIdleWait);
+        // With nothing pending in the outbox, what comes next wakes this thread.
+        if (pending) {
+            if (auto due = journal_.next_due(); due && due->has_value()) {
+                auto until = std::chrono::duration_cast<std::chrono::milliseconds>(**due - now);
+                wait = std::clamp(until, std::chrono::milliseconds(1), kIdleWait);
+            }
         }
         std::unique_lock lock(mutex_);
         cv_.wait_for(lock, wait, [&] { return woken_ || stopping_; });

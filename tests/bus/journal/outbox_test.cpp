@@ -547,8 +547,8 @@ BOOST_AUTO_TEST_CASE(says_whether_the_outbox_may_hold_a_pending_delivery) {
     BOOST_REQUIRE_EQUAL(again.size(), 1u);
     BOOST_TEST(!*j->may_have_pending(hour));
 
-    // Its own writes it knows of at once: a reopening puts what was in
-    // flight back, and a failed attempt waits for its retry.
+    // A reopening puts what was in flight back, and the first look finds
+    // it; a failed attempt, waiting for its retry, it knows of at once.
     j->accept(make_accept("m-2", "C2", {"endpoint:a"}));
     auto m2 = *j->take_ready("endpoint:a", now, 10);
     BOOST_REQUIRE_EQUAL(m2.size(), 1u);
