@@ -60,10 +60,11 @@ bool write_all(int fd, const char* bytes, std::size_t size, off_t offset) {
 
 }  // namespace
 
-Result<std::unique_ptr<BodyStore>> BodyStore::open(std::string dir, bool durable, std::int64_t segment_bytes) {
+Result<std::unique_ptr<BodyStore>> BodyStore::open(std::string dir, bool durable, std::int64_t segment_bytes,
+                                                   std::int64_t named) {
     auto existing = segments_in(dir);
     if (!existing) return existing.problems();
-    const std::int64_t next = existing->empty() ? 1 : existing->back() + 1;
+    const std::int64_t next = std::max(existing->empty() ? 0 : existing->back(), named) + 1;
     return std::make_unique<BodyStore>(std::move(dir), durable, segment_bytes, next);
 }
 

@@ -34,8 +34,11 @@ public:
     // `dir` is created at the first append. `durable`: sync() flushes to the
     // disk (fdatasync); otherwise the page cache, which survives kill -9, is
     // enough. A segment takes bodies until the next would carry it past
-    // `segment_bytes`.
-    static Result<std::unique_ptr<BodyStore>> open(std::string dir, bool durable, std::int64_t segment_bytes);
+    // `segment_bytes`. New segments are numbered past those on disk and past
+    // `named`, the highest number a stored message refers to: a segment that
+    // was lost is never created again under its name for other bodies.
+    static Result<std::unique_ptr<BodyStore>> open(std::string dir, bool durable, std::int64_t segment_bytes,
+                                                   std::int64_t named = 0);
 
     BodyStore(std::string dir, bool durable, std::int64_t segment_bytes, std::int64_t next_file);
     ~BodyStore();

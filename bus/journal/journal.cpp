@@ -45,8 +45,16 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, JournalO
     (*reader)->exec("PRAGMA query_only=1");
     if (auto p = (*reader)->take_error()) return *p;
 
-    auto bodies =
-        BodyStore::open(path + "-bodies", options.durability == Durability::power_loss, options.body_segment_bytes);
+    // The highest segment a message still names: a new segment is numbered
+    // past it even when that file is gone, so a row never reads another body.
+    std::int64_t named = 0;
+    {
+        auto q = (*writer)->cached("SELECT coalesce(max(body_file), 0) FROM messages WHERE body_file > 0");
+        if (q->step()) named = q->column_int(0);
+    }
+    if (auto p = (*writer)->take_error()) return *p;
+    auto bodies = BodyStore::open(path + "-bodies", options.durability == Durability::power_loss,
+                                  options.body_segment_bytes, named);
     if (!bodies) return bodies.problems();
 
     sqlite3* writer_handle = (*writer)->handle();

@@ -242,6 +242,29 @@ BOOST_AUTO_TEST_CASE(a_lost_segment_fails_the_attempt_with_a_reason_naming_the_f
     BOOST_TEST(again.body == large_accept("big-1").body);
 }
 
+// Numbering new segments by the files on disk alone would create the lost
+// 00000001.seg again for big-2, and big-1's row would read big-2's body.
+BOOST_AUTO_TEST_CASE(a_lost_segment_is_not_created_again_for_other_bodies) {
+    TempDir dir;
+    const std::string db = dir.file("journal.db");
+    {
+        auto j = open_journal(db);
+        BOOST_REQUIRE(j->accept(large_accept("big-1")).ok());
+    }
+    std::filesystem::remove(db + "-bodies/00000001.seg");
+    auto j = open_journal(db);
+    Accept other = large_accept("big-2");
+    other.destinations = {"endpoint:b"};
+    BOOST_REQUIRE(j->accept(other).ok());
+    BOOST_TEST(row_of(db, "big-2").second == 2);
+    BOOST_TEST(!std::filesystem::exists(db + "-bodies/00000001.seg"));
+    const Delivery d = take_one(*j);
+    BOOST_TEST(d.message_id == "big-1");
+    BOOST_TEST(d.body.empty());
+    BOOST_REQUIRE(d.unreadable.has_value());
+    BOOST_TEST(d.unreadable->message.find(db + "-bodies/00000001.seg") != std::string::npos, d.unreadable->message);
+}
+
 BOOST_AUTO_TEST_CASE(a_segment_cut_short_is_reported_where_it_ends) {
     TempDir dir;
     BodyStore store(dir.file("bodies"), false, 1 << 20, 1);
@@ -272,4 +295,19 @@ BOOST_AUTO_TEST_CASE(a_store_numbers_its_segments_after_those_on_disk_and_lists_
     BOOST_REQUIRE((*store)->remove(7).ok());
     BOOST_TEST(!std::filesystem::exists(bodies + "/00000007.seg"));
     BOOST_TEST(std::filesystem::exists(bodies + "/notes.txt"));
+}
+
+BOOST_AUTO_TEST_CASE(a_store_numbers_its_segments_past_the_highest_a_message_names) {
+    TempDir dir;
+    const std::string bodies = dir.file("bodies");
+    std::filesystem::create_directories(bodies);
+    std::ofstream(bodies + "/00000003.seg") << "left by an earlier run";
+    auto store = BodyStore::open(bodies, false, 1 << 20, 5);
+    BOOST_REQUIRE(store.ok());
+    auto ref = (*store)->append("body");
+    BOOST_REQUIRE(ref.ok());
+    BOOST_TEST(ref->file == 6);
+    auto behind = BodyStore::open(dir.file("other"), false, 1 << 20, 0);
+    BOOST_REQUIRE(behind.ok());
+    BOOST_TEST((*behind)->append("body")->file == 1);
 }
