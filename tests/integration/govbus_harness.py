@@ -5,6 +5,7 @@ Python Qpid Proton. Only 127.0.0.1 is ever used."""
 
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -32,10 +33,51 @@ NODES = [
 ]
 
 
+_ports_given = set()
+_port_picker = random.SystemRandom()
+
+
+def _listen_port_range():
+    """Ports a listener may take: below the kernel's ephemeral range, or above
+    it when there is no room below, so that no outgoing connection's own port
+    is ever one of them."""
+    low, high = 32768, 60999
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = (int(v) for v in f.read().split())
+    except (OSError, ValueError):
+        pass
+    if low - 1024 >= 4096:
+        return max(1024, low - 12000), low - 1
+    if 65535 - high >= 4096:
+        return high + 1, 65535
+    return None
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A TCP port on 127.0.0.1 that was free a moment ago and that this process
+    has not handed out before. Taken at random outside the ephemeral range:
+    binding port 0 picks from that range, where the same port can come back
+    for the next node, or be taken by a connection between the time it is
+    picked and the time the node listens on it."""
+    span = _listen_port_range()
+    for _ in range(1000):
+        if span:
+            port = _port_picker.randint(*span)
+        else:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+        if port in _ports_given:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _ports_given.add(port)
+        return port
+    raise RuntimeError("no free port on 127.0.0.1")
 
 
 def wait_until(predicate, timeout, what):

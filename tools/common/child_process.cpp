@@ -8,9 +8,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <set>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 namespace govbus::tools {
 
@@ -81,20 +88,56 @@ void ChildProcess::kill_hard() {
     pid_ = -1;
 }
 
-int free_port() {
-    int s = ::socket(AF_INET, SOCK_STREAM, 0);
+namespace {
+
+// Ports a listener may take: below the kernel's ephemeral range, or above it
+// when there is no room below, so that no outgoing connection's own port is
+// ever one of them. {0, 0} when neither side has room.
+std::pair<int, int> listen_port_range() {
+    int low = 32768, high = 60999;
+    std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+    if (int l = 0, h = 0; in >> l >> h) low = l, high = h;
+    if (low - 1024 >= 4096) return {std::max(1024, low - 12000), low - 1};
+    if (65535 - high >= 4096) return {high + 1, 65535};
+    return {0, 0};
+}
+
+// Binds 127.0.0.1:port (0: any) and closes again; the port bound, or -1.
+int bind_once(int port) {
+    int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0) return -1;
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
     socklen_t len = sizeof a;
-    int port = -1;
+    int bound = -1;
     if (::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
         ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-        port = ntohs(a.sin_port);
+        bound = ntohs(a.sin_port);
     ::close(s);
-    if (port < 0) throw std::runtime_error("no free port on 127.0.0.1");
-    return port;
+    return bound;
+}
+
+}  // namespace
+
+// At random outside the ephemeral range: binding port 0 picks from that
+// range, where the same port can come back for the next node, or be taken by
+// a connection between the time it is picked and the time the node listens.
+int free_port() {
+    static std::mutex mutex;
+    static std::set<int> given;
+    static std::mt19937 pick{std::random_device{}()};
+    static const std::pair<int, int> span = listen_port_range();
+    std::lock_guard lock(mutex);
+    for (int tries = 0; tries < 1000; ++tries) {
+        const int port =
+            span.first > 0 ? std::uniform_int_distribution<int>(span.first, span.second)(pick) : bind_once(0);
+        if (port <= 0 || given.count(port) || bind_once(port) != port) continue;
+        given.insert(port);
+        return port;
+    }
+    throw std::runtime_error("no free port on 127.0.0.1");
 }
 
 bool wait_for_port(int port, std::chrono::milliseconds timeout) {

@@ -30,7 +30,8 @@ private:
     int status_ = 0;
 };
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
+// A TCP port on 127.0.0.1 that was free a moment ago, outside the kernel's
+// ephemeral range, and not handed out before by this process.
 int free_port();
 // Polls until something accepts connections on 127.0.0.1:port, or the deadline passes.
 bool wait_for_port(int port, std::chrono::milliseconds timeout);

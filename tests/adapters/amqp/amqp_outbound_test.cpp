@@ -5,10 +5,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include "amqp_test_support.hpp"
+#include "tools/common/child_process.hpp"
 
 #include <fstream>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 using namespace govbus;
 using namespace govbus::amqp;
@@ -52,18 +51,6 @@ OutboundMessage message(const std::string& id, const std::string& destination) {
     m.content_type = "application/json";
     m.bytes = "{\"body\":\"" + id + "\"}";
     return m;
-}
-
-int free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    close(fd);
-    return ntohs(addr.sin_port);
 }
 
 }  // namespace
@@ -195,7 +182,7 @@ BOOST_AUTO_TEST_CASE(pushes_to_a_peer_node_over_a_dialled_connection) {
 
 BOOST_AUTO_TEST_CASE(waits_for_a_peer_node_that_is_down_and_flows_once_it_is_up) {
     FakeHost host_a, host_b;
-    int port = free_port();
+    int port = tools::free_port();
     auto a = plain_adapter("city-510100", 200,
                            {PeerAddress{"node:province-510000", "amqp://127.0.0.1:" + std::to_string(port), {}}});
     BOOST_REQUIRE(a->start(host_a));
