@@ -24,6 +24,7 @@ std::optional<Problem> check(const Accept& a) {
     return std::nullopt;
 }
 
+// Without the body: write_batch gives it once the batch is written.
 Delivery handed_out(const Accept& a, std::int64_t id, const std::string& destination, std::int64_t now) {
     Delivery d;
     d.id = id;
@@ -34,7 +35,6 @@ Delivery handed_out(const Accept& a, std::int64_t id, const std::string& destina
     d.source = a.source;
     d.content_type = a.content_type;
     d.region = a.region;
-    d.body = a.body;
     d.created = a.created;
     d.expires = a.expires;
     d.priority = a.priority;
@@ -108,6 +108,14 @@ std::vector<AcceptResult> Journal::write_batch(std::vector<PendingAccept>& batch
             write_accepts(batch, now, true, out, plan);
         }
         if (plan.left_pending) pending_writes_.fetch_add(1);  // after the commit: may_have_pending()
+    }
+    // The bodies last, once no write of the batch can need them again: the
+    // accept's own goes to its last delivery without a copy.
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        auto& handed = plan.handed[i];
+        if (handed.empty()) continue;
+        for (std::size_t k = 0; k + 1 < handed.size(); ++k) handed[k].body = batch[i].accept.body;
+        handed.back().body = std::move(batch[i].accept.body);
     }
     std::vector<AcceptResult> results;
     results.reserve(out.size());

@@ -10,6 +10,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <set>
 
 using namespace govbus;
 using namespace govbus::test;
@@ -126,6 +127,22 @@ BOOST_FIXTURE_TEST_CASE(a_fresh_delivery_goes_to_the_hand_out_in_flight_and_not_
     BOOST_TEST(s->destinations[0].pending == 0);
     BOOST_TEST(j->delivered(d.id).ok());
     BOOST_TEST(j->stats()->destinations.empty());
+}
+
+// A fan-out hands each destination the whole message, the body included.
+BOOST_FIXTURE_TEST_CASE(each_destination_of_a_fan_out_is_handed_the_whole_message, HandingOut) {
+    r.set_capacity("endpoint:b", 10);
+    r.set_capacity("endpoint:c", 10);
+    const auto accept = make_accept("m-1", "C1", {"endpoint:a", "endpoint:b", "endpoint:c"});
+    BOOST_REQUIRE(j->accept(accept).ok());
+    auto taken = r.wait_taken(3);
+    BOOST_REQUIRE_EQUAL(taken.size(), 3u);
+    std::set<std::string> destinations;
+    for (const auto& d : taken) {
+        expect_carries(d, accept);
+        destinations.insert(d.destination);
+    }
+    BOOST_TEST((destinations == std::set<std::string>{"endpoint:a", "endpoint:b", "endpoint:c"}));
 }
 
 BOOST_FIXTURE_TEST_CASE(a_failed_hand_out_is_retried_from_the_outbox_like_any_other, HandingOut) {
