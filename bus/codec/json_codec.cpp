@@ -112,8 +112,7 @@ void find_field(const rapidjson::Value& v, const std::vector<std::string>& path,
     if (!v.IsObject()) return;
     auto it = v.FindMember(rapidjson::StringRef(path[i].data(), static_cast<rapidjson::SizeType>(path[i].size())));
     if (it == v.MemberEnd()) return;
-    pointer += '/';
-    pointer += pointer_token(path[i]);
+    append_pointer_token(pointer, path[i]);
     find_field(it->value, path, i + 1, pointer, emit);
     pointer.resize(length);
 }

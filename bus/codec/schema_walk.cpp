@@ -134,8 +134,7 @@ void walk_rules(const SchemaNode& schema, const json::value& v, std::string& poi
     } else if (v.is_object()) {
         const std::size_t length = pointer.size();
         for (const auto& m : v.get_object()) {
-            pointer += '/';
-            pointer += pointer_token(m.key());
+            append_pointer_token(pointer, m.key());
             walk_rules(schema.member(m.key()), m.value(), pointer, out);
             pointer.resize(length);
         }
@@ -189,15 +188,22 @@ std::vector<std::string> SchemaNode::property_names() const {
     return out;
 }
 
+void append_pointer_token(std::string& pointer, std::string_view key) {
+    pointer += '/';
+    std::size_t from = 0;  // the first byte not yet appended
+    for (std::size_t i = 0; i < key.size(); ++i) {
+        if (key[i] != '~' && key[i] != '/') continue;
+        pointer.append(key.substr(from, i - from));
+        pointer += key[i] == '~' ? "~0" : "~1";
+        from = i + 1;
+    }
+    pointer.append(key.substr(from));
+}
+
 std::string pointer_token(std::string_view key) {
     std::string out;
-    out.reserve(key.size());
-    for (char c : key) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out.push_back(c);
-    }
-    return out;
+    append_pointer_token(out, key);
+    return out.substr(1);
 }
 
 void check_string(const Pattern* pattern, std::string_view rule, std::string_view value, const std::string& pointer,

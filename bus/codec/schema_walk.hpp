@@ -64,6 +64,8 @@ private:
 
 // RFC 6901 §3: '~' -> "~0", '/' -> "~1".
 std::string pointer_token(std::string_view key);
+// Appends "/" and `key` as a pointer token to `pointer`, without a temporary.
+void append_pointer_token(std::string& pointer, std::string_view key);
 
 // One string value against its schema's pattern and data rule (either may be
 // absent): a value that does not have the pattern's form is reported as such

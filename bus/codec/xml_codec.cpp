@@ -122,8 +122,7 @@ void find_field(const XmlElement& e, const std::vector<std::string>& path, std::
     }
     const XmlElement* c = child_named(&e, path[i]);
     if (!c) return;
-    pointer += '/';
-    pointer += pointer_token(path[i]);
+    append_pointer_token(pointer, path[i]);
     find_field(*c, path, i + 1, pointer, emit);
     pointer.resize(length);
 }
