@@ -1,6 +1,9 @@
 // Check-character arithmetic, kept apart from the rules that report on it.
 #include "bus/rules/check_characters.hpp"
 
+#include <array>
+#include <cstddef>
+
 namespace govbus::rules {
 
 namespace {
@@ -39,10 +42,20 @@ char mod37_36_check(std::string_view text) {
     return value < 10 ? static_cast<char>('0' + value) : static_cast<char>('A' + value - 10);
 }
 
-int credit_code_value(char c) {
-    auto pos = kCreditCodeAlphabet.find(c);
-    return pos == std::string_view::npos || c == '\0' ? -1 : static_cast<int>(pos);
-}
+namespace {
+
+// Each byte's value in kCreditCodeAlphabet, -1 for a byte not in it.
+constexpr std::array<signed char, 256> kCreditCodeValues = [] {
+    std::array<signed char, 256> values{};
+    values.fill(-1);
+    for (std::size_t i = 0; i < kCreditCodeAlphabet.size(); ++i)
+        values[static_cast<unsigned char>(kCreditCodeAlphabet[i])] = static_cast<signed char>(i);
+    return values;
+}();
+
+}  // namespace
+
+int credit_code_value(char c) { return kCreditCodeValues[static_cast<unsigned char>(c)]; }
 
 char credit_code_check(std::string_view first17) {
     if (first17.size() != 17) return '\0';

@@ -3,7 +3,7 @@
 #include "bus/rules/data_rules.hpp"
 #include "bus/rules/rule_problem.hpp"
 
-#include <vector>
+#include <array>
 
 namespace govbus::rules {
 
@@ -17,13 +17,21 @@ bool all_upper_alnum(std::string_view s) {
     return true;
 }
 
-std::vector<std::string_view> split(std::string_view text, char sep) {
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    for (;;) {
-        auto pos = text.find(sep, start);
-        parts.push_back(text.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
-        if (pos == std::string_view::npos) return parts;
+// The portal form's six hyphen-separated parts; `count` says how many the
+// text has (parts past the sixth are not kept).
+struct PortalParts {
+    std::array<std::string_view, 6> part;
+    std::size_t count = 0;
+};
+
+PortalParts split_portal(std::string_view text) {
+    PortalParts out;
+    for (std::size_t start = 0;;) {
+        const auto pos = text.find('-', start);
+        if (out.count < out.part.size())
+            out.part[out.count] = text.substr(start, pos == std::string_view::npos ? pos : pos - start);
+        ++out.count;
+        if (pos == std::string_view::npos) return out;
         start = pos + 1;
     }
 }
@@ -61,10 +69,10 @@ Problems check_national(std::string_view code, const std::string& field) {
 // e.g. 511A0138000000-511602000000-000-115113010833722043-1-00.
 Problems check_portal(std::string_view code, const std::string& field) {
     auto quoted = [code] { return "item code '" + std::string(code) + "'"; };  // built for a problem only
-    const auto parts = split(code, '-');
-    if (parts.size() != 6)
+    const auto [parts, count] = split_portal(code);
+    if (count != 6)
         return {rule_error(kCode,
-                           quoted() + " has " + std::to_string(parts.size()) +
+                           quoted() + " has " + std::to_string(count) +
                                " hyphen-separated parts, expected 6: item-area-ddd-creditcode-d-dd",
                            field)};
     Problems out;

@@ -10,12 +10,22 @@ namespace govbus::rules {
 
 namespace {
 
+// Every code in the table has six digits (embed_region_table.cmake refuses
+// others), so comparisons need no strlen.
+std::string_view code_of(const RegionEntry& e) { return std::string_view(e.code, 6); }
+
 const RegionEntry* find_exact(std::string_view code6) {
     const RegionEntry* end = kRegionTable + kRegionTableSize;
-    const RegionEntry* it = std::lower_bound(kRegionTable, end, code6, [](const RegionEntry& e, std::string_view c) {
-        return std::string_view(e.code) < c;
-    });
-    return it != end && std::string_view(it->code) == code6 ? it : nullptr;
+    const RegionEntry* it = std::lower_bound(kRegionTable, end, code6,
+                                             [](const RegionEntry& e, std::string_view c) { return code_of(e) < c; });
+    return it != end && code_of(*it) == code6 ? it : nullptr;
+}
+
+// `code` (two or four digits) followed by zeros to six.
+const RegionEntry* find_padded(std::string_view code) {
+    char six[6] = {'0', '0', '0', '0', '0', '0'};
+    code.copy(six, code.size());
+    return find_exact(std::string_view(six, 6));
 }
 
 // The significant digits of a region code: "51" for 510000, "5101" for
@@ -43,9 +53,7 @@ bool is_six_digits(std::string_view text) {
 
 bool is_known_province(std::string_view code) {
     if (code.size() < 2) return false;
-    std::string province(code.substr(0, 2));
-    province += "0000";
-    return find_exact(province) != nullptr;
+    return find_padded(code.substr(0, 2)) != nullptr;
 }
 
 // Province and city codes must be in the table. A county code (last two
@@ -54,9 +62,7 @@ bool is_known_province(std::string_view code) {
 bool is_known_region(std::string_view code6) {
     if (!is_six_digits(code6)) return false;
     if (code6.substr(4) == "00") return find_exact(code6) != nullptr;
-    std::string city(code6.substr(0, 4));
-    city += "00";
-    return find_exact(city) != nullptr;
+    return find_padded(code6.substr(0, 4)) != nullptr;
 }
 
 std::string region_name(std::string_view code6) {

@@ -37,6 +37,14 @@ BOOST_AUTO_TEST_CASE(rejects_letters_outside_the_31_symbol_alphabet) {
     expect_error(ps, "data.credit_code");
     expect_message(ps, "character 16");
     expect_message(check_credit_code("91350100m000100y43", "/f"), "upper case");
+    // A NUL and the bytes of a multi-byte character are outside it too.
+    expect_message(check_credit_code(std::string("91350100M000100Y4") + '\0', "/f"), "character 18");
+    expect_message(check_credit_code("91350100M000100\xE4\xB8\xAD", "/f"), "character 16");
+    for (char c : std::string("IOSVZ")) {
+        std::string code = "91350100M000100Y43";
+        code[9] = c;
+        expect_message(check_credit_code(code, "/f"), "character 10");
+    }
 }
 
 BOOST_AUTO_TEST_CASE(rejects_wrong_length_credit_code) {

@@ -40,6 +40,9 @@ BOOST_AUTO_TEST_CASE(rejects_malformed_item_codes) {
     expect_message(check_item_code("12441500196720244T34421998060030A", "/f"), "business item");
     expect_message(check_item_code("511A0138000000-511602000000-000-115113010833722043-1", "/f"),
                    "expected 6");
+    expect_message(check_item_code("511A0138000000-511602000000-000-115113010833722043-1-00-9", "/f"),
+                   "has 7 hyphen-separated parts");
+    expect_message(check_item_code("511A0138000000--000-115113010833722043-1-00", "/f"), "area");
     expect_message(check_item_code("511A0138000000-519902000000-000-115113010833722043-1-00", "/f"), "area");
     expect_message(check_item_code("511a0138000000-511602000000-000-115113010833722043-1-00", "/f"), "part 1");
     expect_error(check_item_code("511A0138000000-511602000000-00-115113010833722043-1-00", "/f"),
