@@ -117,6 +117,23 @@ void find_field(const rapidjson::Value& v, const std::vector<std::string>& path,
     pointer.resize(length);
 }
 
+// The envelope's validation with an empty object in the payload's place:
+// the envelope schema asks no more of it than that
+// (SchemaSet::envelope_payload_opaque), and the payload's own schema walks it
+// next. A payload that is no object goes to the validator as it is.
+bool accept_envelope(const rapidjson::Value& doc, rapidjson::SchemaValidator& validator) {
+    if (!validator.StartObject()) return false;
+    rapidjson::SizeType members = 0;
+    for (const auto& m : doc.GetObject()) {
+        if (!validator.Key(m.name.GetString(), m.name.GetStringLength(), false)) return false;
+        const bool payload =
+            m.value.IsObject() && std::string_view(m.name.GetString(), m.name.GetStringLength()) == "payload";
+        if (!(payload ? validator.StartObject() && validator.EndObject(0) : m.value.Accept(validator))) return false;
+        ++members;
+    }
+    return validator.EndObject(members);
+}
+
 }  // namespace
 
 Result<Envelope> JsonCodec::decode(std::string_view bytes, std::optional<Envelope>* refused) const {
@@ -128,7 +145,7 @@ Result<Envelope> JsonCodec::decode(std::string_view bytes, std::optional<Envelop
                             "", 1, 1);
     {
         rapidjson::SchemaValidator validator(*schemas_.envelope().compiled);
-        if (!doc.Accept(validator))
+        if (!(schemas_.envelope_payload_opaque() ? accept_envelope(doc, validator) : doc.Accept(validator)))
             return schema_problem(validator, schemas_.envelope(), doc, "", bytes, "envelope 1.0");
     }
     Envelope env = read_envelope(doc);

@@ -43,10 +43,26 @@ JsonSchema load_json_schema(const fs::path& p, PatternSet& patterns) {
     return s;
 }
 
+// {"type": "object"} and words for readers, nothing that constrains more.
+bool only_an_object(const boost::json::value& property) {
+    if (!property.is_object()) return false;
+    bool typed = false;
+    for (const auto& m : property.get_object()) {
+        if (m.key() == "type")
+            typed = m.value() == "object";
+        else if (m.key() != "description" && m.key() != "title" && m.key() != "$comment")
+            return false;
+    }
+    return typed;
+}
+
 }  // namespace
 
 SchemaSet::SchemaSet(const fs::path& dir) : dir_(dir) {
     envelope_ = load_json_schema(dir / "envelope" / "1.0" / "envelope.schema.json", patterns_);
+    if (const auto* properties = envelope_.tree.as_object().if_contains("properties"))
+        if (const auto* payload = properties->is_object() ? properties->as_object().if_contains("payload") : nullptr)
+            envelope_payload_opaque_ = only_an_object(*payload);
     envelope_fields_ = codec::envelope_fields(SchemaNode(*envelope_.graph));
     if (!fs::exists(envelope_xsd())) throw std::runtime_error("missing " + envelope_xsd().string());
     const fs::path payload_dir = dir / "payload";

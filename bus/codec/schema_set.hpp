@@ -54,10 +54,15 @@ public:
     const PatternSet& patterns() const { return patterns_; }
     // The envelope's fields outside the payload with a pattern or data rule.
     const std::vector<EnvelopeField>& envelope_fields() const { return envelope_fields_; }
+    // True when the envelope schema asks of "payload" only that it is an
+    // object: the payload's own schema checks the rest, and the envelope's
+    // validation need not walk it.
+    bool envelope_payload_opaque() const { return envelope_payload_opaque_; }
 
 private:
     std::filesystem::path dir_;
     JsonSchema envelope_;
+    bool envelope_payload_opaque_ = false;
     std::map<std::string, PayloadSchema> payloads_;  // key "type/version"
     PatternSet patterns_;
     std::vector<EnvelopeField> envelope_fields_;
