@@ -31,31 +31,51 @@ const rapidjson::Value& member(const rapidjson::Value& object, const char* name)
     return it == object.MemberEnd() ? null : it->value;
 }
 
-json::value to_boost(const rapidjson::Value& v) {
+// Pushes `v` the way boost::json's own parser builds a value: members and
+// elements first, then their object or array in one piece (the reader has
+// refused duplicate keys already), with no lookup per member.
+void push_value(json::value_stack& out, const rapidjson::Value& v) {
     switch (v.GetType()) {
-        case rapidjson::kNullType: return nullptr;
-        case rapidjson::kFalseType: return false;
-        case rapidjson::kTrueType: return true;
-        case rapidjson::kStringType: return json::string(std::string_view(v.GetString(), v.GetStringLength()));
+        case rapidjson::kNullType:
+            out.push_null();
+            return;
+        case rapidjson::kFalseType:
+            out.push_bool(false);
+            return;
+        case rapidjson::kTrueType:
+            out.push_bool(true);
+            return;
+        case rapidjson::kStringType:
+            out.push_string(json::string_view(v.GetString(), v.GetStringLength()));
+            return;
         case rapidjson::kNumberType:
-            if (v.IsInt64()) return v.GetInt64();
-            if (v.IsUint64()) return v.GetUint64();
-            return v.GetDouble();
-        case rapidjson::kArrayType: {
-            json::array a;
-            a.reserve(v.Size());
-            for (const auto& e : v.GetArray()) a.push_back(to_boost(e));
-            return a;
-        }
-        case rapidjson::kObjectType: {
-            json::object o;
-            o.reserve(v.MemberCount());
-            for (const auto& m : v.GetObject())
-                o[std::string_view(m.name.GetString(), m.name.GetStringLength())] = to_boost(m.value);
-            return o;
-        }
+            if (v.IsInt64())
+                out.push_int64(v.GetInt64());
+            else if (v.IsUint64())
+                out.push_uint64(v.GetUint64());
+            else
+                out.push_double(v.GetDouble());
+            return;
+        case rapidjson::kArrayType:
+            for (const auto& e : v.GetArray()) push_value(out, e);
+            out.push_array(v.Size());
+            return;
+        case rapidjson::kObjectType:
+            for (const auto& m : v.GetObject()) {
+                out.push_key(json::string_view(m.name.GetString(), m.name.GetStringLength()));
+                push_value(out, m.value);
+            }
+            out.push_object(v.MemberCount());
+            return;
     }
-    return nullptr;
+}
+
+json::value to_boost(const rapidjson::Value& v) {
+    unsigned char scratch[4096];  // the stack's room for a small payload, off the heap
+    json::value_stack out(json::storage_ptr(), scratch, sizeof scratch);
+    out.reset();
+    push_value(out, v);
+    return out.release();
 }
 
 Envelope read_envelope(const rapidjson::Document& doc) {
