@@ -159,7 +159,7 @@ bool accept_envelope(const rapidjson::Value& doc, rapidjson::SchemaValidator& va
 Result<Envelope> JsonCodec::decode(std::string_view bytes, std::optional<Envelope>* refused) const {
     auto parsed = read_json(bytes, limits_);
     if (!parsed) return parsed.problems();
-    const rapidjson::Document& doc = **parsed;
+    const rapidjson::Document& doc = (*parsed)->document;
     if (!doc.IsObject())
         return make_problem("schema.invalid", "the message must be a JSON object with header and payload members",
                             "", 1, 1);

@@ -14,8 +14,11 @@ namespace govbus::codec {
 
 namespace {
 
-// The encoding is checked before parsing (first_invalid_utf8), faster than the reader's own check.
-constexpr unsigned kFlags = rapidjson::kParseIterativeFlag;
+// The encoding is checked before parsing (first_invalid_utf8), faster than
+// the reader's own check. In situ: strings are unescaped inside the text and
+// the document points at them, with no copy into the reader's stack and
+// another into the document.
+constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseInsituFlag;
 
 // The reader takes a NUL-terminated string. Built with SSE2 it loads sixteen
 // aligned bytes at a time and may read up to fifteen past the terminator;
@@ -28,17 +31,18 @@ std::string terminated_copy(std::string_view text) {
     return copy;
 }
 
-// Where the reader is: one frame per open object or array. Frames, their
-// names and the strings in them are kept for the next object at the same
-// depth, so tracking a message allocates little after its first objects.
+// Where the reader is: one frame per open object or array. Frames and their
+// name lists are kept for the next object at the same depth, so tracking a
+// message allocates little after its first objects. Names are views of the
+// reader's in-situ buffer, where each stays while the parse lasts.
 class PathTracker {
 public:
     struct Frame {
         bool object = false;
-        std::size_t next_index = 0;      // arrays: the index the next element gets
-        std::string key;                 // objects: the current member name
+        std::size_t next_index = 0;  // arrays: the index the next element gets
+        std::string_view key;        // objects: the current member name
         bool has_token = false;
-        std::vector<std::string> names;  // objects: member names seen, the first `used` of them
+        std::vector<std::string_view> names;  // objects: member names seen, the first `used` of them
         std::size_t used = 0;
     };
 
@@ -62,12 +66,12 @@ public:
     bool key(const char* s, rapidjson::SizeType n) {
         Frame& f = frames_[depth_ - 1];
         const std::string_view name(s, n);
-        f.key.assign(name);
+        f.key = name;
         f.has_token = true;
         for (std::size_t i = 0; i < f.used; ++i)
             if (f.names[i] == name) return false;
         if (f.used == f.names.size()) f.names.emplace_back();
-        f.names[f.used++].assign(name);
+        f.names[f.used++] = name;
         return true;
     }
     std::size_t depth() const { return depth_; }
@@ -90,7 +94,7 @@ private:
 template <class Out>
 class CappedHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, CappedHandler<Out>> {
 public:
-    CappedHandler(Out& out, const rapidjson::StringStream& in, std::string_view text, const JsonLimits& limits)
+    CappedHandler(Out& out, rapidjson::InsituStringStream& in, std::string_view text, const JsonLimits& limits)
         : out_(out), in_(in), text_(text), limits_(limits) {}
 
     bool Null() { return path_.value(), out_.Null(); }
@@ -135,17 +139,19 @@ private:
     }
 
     Out& out_;
-    const rapidjson::StringStream& in_;
+    rapidjson::InsituStringStream& in_;  // its Tell() is not const
     std::string_view text_;
     JsonLimits limits_;
     PathTracker path_;
     Problems problems_;
 };
 
-// Document::Populate() drives this: the reader's events go through the caps into the document.
+// Document::Populate() drives this: the reader's events go through the caps
+// into the document. `buffer` is the text's terminated copy, parsed in situ.
 class CappedParse {
 public:
-    CappedParse(std::string_view text, const JsonLimits& limits) : text_(text), limits_(limits) {}
+    CappedParse(std::string_view text, std::string& buffer, const JsonLimits& limits)
+        : text_(text), buffer_(buffer), limits_(limits) {}
 
     template <class Out>
     bool operator()(Out& document) {
@@ -165,8 +171,8 @@ public:
                 line, column));
             return false;
         }
-        const std::string copy = terminated_copy(text_);
-        rapidjson::StringStream in(copy.c_str());
+        buffer_ = terminated_copy(text_);
+        rapidjson::InsituStringStream in(buffer_.data());
         CappedHandler<Out> handler(document, in, text_, limits_);
         rapidjson::Reader reader;
         reader.Parse<kFlags>(in, handler);
@@ -190,13 +196,14 @@ public:
 
 private:
     std::string_view text_;
+    std::string& buffer_;
     JsonLimits limits_;
 };
 
 // Stops the reader at the member or element a pointer names.
 class PointerFinder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PointerFinder> {
 public:
-    PointerFinder(std::string target, const rapidjson::StringStream& in) : target_(std::move(target)), in_(in) {}
+    PointerFinder(std::string target, rapidjson::InsituStringStream& in) : target_(std::move(target)), in_(in) {}
     bool Default() { return value(); }
     bool String(const char*, rapidjson::SizeType, bool) { return value(); }
     bool StartObject() { return value() && (path_.open(true), true); }
@@ -220,31 +227,31 @@ private:
         return true;
     }
     std::string target_;
-    const rapidjson::StringStream& in_;
+    rapidjson::InsituStringStream& in_;
     PathTracker path_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<rapidjson::Document>> read_json(std::string_view bytes, const JsonLimits& limits) {
+Result<std::unique_ptr<ParsedJson>> read_json(std::string_view bytes, const JsonLimits& limits) {
     if (bytes.size() > limits.max_bytes)
         return make_problem("json.too_large", "the message has " + std::to_string(bytes.size()) +
                                                   " bytes, more than the limit of " + std::to_string(limits.max_bytes) +
                                                   "; send large files by reference (name + digest)");
-    auto doc = std::make_unique<rapidjson::Document>();
-    CappedParse parse(bytes, limits);
-    doc->Populate(parse);
+    auto parsed = std::make_unique<ParsedJson>();
+    CappedParse parse(bytes, parsed->text, limits);
+    parsed->document.Populate(parse);
     if (!parse.problems.empty()) return std::move(parse.problems);
-    return doc;
+    return parsed;
 }
 
 std::pair<int, int> locate_pointer(std::string_view bytes, std::string_view pointer) {
     if (pointer.empty()) return {1, 1};
-    const std::string copy = terminated_copy(bytes);
-    rapidjson::StringStream in(copy.c_str());
+    std::string copy = terminated_copy(bytes);
+    rapidjson::InsituStringStream in(copy.data());
     PointerFinder finder{std::string(pointer), in};
     rapidjson::Reader reader;
-    reader.Parse<rapidjson::kParseIterativeFlag>(in, finder);
+    reader.Parse<kFlags>(in, finder);
     return finder.offset ? line_column(bytes, finder.offset) : std::pair<int, int>{0, 0};
 }
 

@@ -10,6 +10,7 @@
 #include <rapidjson/document.h>
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -20,7 +21,15 @@ struct JsonLimits {
     int max_depth = 64;
 };
 
-Result<std::unique_ptr<rapidjson::Document>> read_json(std::string_view bytes, const JsonLimits& limits);
+// A message read: the document's strings point into `text`, a copy of the
+// message that the reader unescaped them in (RapidJSON's in-situ parsing), so
+// the two go together.
+struct ParsedJson {
+    std::string text;
+    rapidjson::Document document;
+};
+
+Result<std::unique_ptr<ParsedJson>> read_json(std::string_view bytes, const JsonLimits& limits);
 
 // Line and column (1-based) where the member or element `pointer` names starts
 // in `bytes` ({0, 0} when not found). Only called to report a problem.
