@@ -15,6 +15,15 @@ int alnum_value(char c) {
     return -1;
 }
 
+// Each byte's value in kCreditCodeAlphabet, -1 for a byte not in it.
+constexpr std::array<signed char, 256> kCreditCodeValues = [] {
+    std::array<signed char, 256> values{};
+    values.fill(-1);
+    for (std::size_t i = 0; i < kCreditCodeAlphabet.size(); ++i)
+        values[static_cast<unsigned char>(kCreditCodeAlphabet[i])] = static_cast<signed char>(i);
+    return values;
+}();
+
 }  // namespace
 
 char mod11_2_check(std::string_view digits) {
@@ -41,19 +50,6 @@ char mod37_36_check(std::string_view text) {
     int value = (37 - p) % 36;
     return value < 10 ? static_cast<char>('0' + value) : static_cast<char>('A' + value - 10);
 }
-
-namespace {
-
-// Each byte's value in kCreditCodeAlphabet, -1 for a byte not in it.
-constexpr std::array<signed char, 256> kCreditCodeValues = [] {
-    std::array<signed char, 256> values{};
-    values.fill(-1);
-    for (std::size_t i = 0; i < kCreditCodeAlphabet.size(); ++i)
-        values[static_cast<unsigned char>(kCreditCodeAlphabet[i])] = static_cast<signed char>(i);
-    return values;
-}();
-
-}  // namespace
 
 int credit_code_value(char c) { return kCreditCodeValues[static_cast<unsigned char>(c)]; }
 

@@ -24,7 +24,7 @@ const RegionEntry* find_exact(std::string_view code6) {
 // `code` (two or four digits) followed by zeros to six.
 const RegionEntry* find_padded(std::string_view code) {
     char six[6] = {'0', '0', '0', '0', '0', '0'};
-    code.copy(six, code.size());
+    code.copy(six, sizeof six);  // at most six
     return find_exact(std::string_view(six, 6));
 }
 
