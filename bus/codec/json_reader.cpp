@@ -80,7 +80,12 @@ public:
         for (std::size_t i = 0; i < depth_; ++i) {
             const Frame& f = frames_[i];
             if (!f.has_token) continue;
-            p += "/" + (f.object ? pointer_token(f.key) : std::to_string(f.next_index - 1));
+            if (f.object) {
+                append_pointer_token(p, f.key);
+            } else {
+                p += '/';
+                p += std::to_string(f.next_index - 1);
+            }
         }
         return p;
     }

@@ -52,14 +52,14 @@ Problem schema_problem(const rapidjson::SchemaValidator& validator, const JsonSc
         for (const auto& name : limit->GetArray())
             if (name.IsString() && !value->HasMember(name)) {
                 message = "member '" + std::string(name.GetString()) + "' is missing from " + where + "; it is required";
-                field += "/" + pointer_token(name.GetString());
+                append_pointer_token(field, name.GetString());
                 break;
             }
     } else if (keyword == "additionalProperties" && value && value->IsObject() && rule) {
         const auto props = rule->FindMember("properties");
         for (const auto& m : value->GetObject())
             if (props == rule->MemberEnd() || !props->value.HasMember(m.name)) {
-                field += "/" + pointer_token(m.name.GetString());
+                append_pointer_token(field, m.name.GetString());
                 message = "member '" + std::string(m.name.GetString()) + "' is not allowed in " + where +
                           "; check the spelling against docs/integrator.md";
                 break;

@@ -200,12 +200,6 @@ void append_pointer_token(std::string& pointer, std::string_view key) {
     pointer.append(key.substr(from));
 }
 
-std::string pointer_token(std::string_view key) {
-    std::string out;
-    append_pointer_token(out, key);
-    return out.substr(1);
-}
-
 void check_string(const Pattern* pattern, std::string_view rule, std::string_view value, const std::string& pointer,
                   Problems& out) {
     if (pattern && !pattern->search(value)) {

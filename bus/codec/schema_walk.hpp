@@ -62,9 +62,8 @@ private:
     const WalkNode* node_ = nullptr;
 };
 
-// RFC 6901 §3: '~' -> "~0", '/' -> "~1".
-std::string pointer_token(std::string_view key);
-// Appends "/" and `key` as a pointer token to `pointer`, without a temporary.
+// Appends "/" and `key` as a JSON Pointer token to `pointer` (RFC 6901 §3:
+// '~' -> "~0", '/' -> "~1").
 void append_pointer_token(std::string& pointer, std::string_view key);
 
 // One string value against its schema's pattern and data rule (either may be

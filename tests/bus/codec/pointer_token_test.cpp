@@ -7,7 +7,18 @@
 #include <string>
 
 using govbus::codec::append_pointer_token;
-using govbus::codec::pointer_token;
+
+namespace {
+
+// The token alone, as append_pointer_token writes it after its '/'.
+std::string pointer_token(std::string_view key) {
+    std::string pointer;
+    append_pointer_token(pointer, key);
+    BOOST_TEST(pointer.front() == '/');
+    return pointer.substr(1);
+}
+
+}  // namespace
 
 BOOST_AUTO_TEST_CASE(escapes_tilde_before_slash_wherever_they_stand) {
     BOOST_TEST(pointer_token("region") == "region");
