@@ -25,12 +25,12 @@ std::optional<std::pair<std::int64_t, std::int64_t>> month_bounds(const std::str
 
 Result<ArchiveSummary> write_archive(const std::string& log_path, const std::string& month, const std::string& out_path,
                                      TimePoint now) {
-    auto opened = Database::open(log_path, Database::Mode::read_write_create);
+    auto opened = open_log(log_path, LogAccess::read_write);
     if (!opened) return opened.problems();
-    Database& db = *opened;
+    Database& db = **opened;
     if (!db.has_table("records"))
         return make_problem("audit.format", "'" + log_path + "' is not a govbus exchange log");
-    int offset = std::stoi(db.meta("utc_offset_minutes").value_or("480"));
+    int offset = std::stoi(read_meta(db, "utc_offset_minutes").value_or("480"));
     auto bounds = month_bounds(month, offset);
     if (!bounds) return make_problem("audit.usage", "--month must be YYYY-MM, e.g. 2026-10, not '" + month + "'", "--month");
 
@@ -41,9 +41,9 @@ Result<ArchiveSummary> write_archive(const std::string& log_path, const std::str
         auto s = db.prepare("SELECT min(seq), max(seq), count(*) FROM records WHERE time_ms >= ? AND time_ms < ?");
         s.bind(1, bounds->first).bind(2, bounds->second);
         s.step();
-        sum.records = s.int64(2);
-        sum.first_seq = s.int64(0);
-        sum.last_seq = s.int64(1);
+        sum.records = s.column_int(2);
+        sum.first_seq = s.column_int(0);
+        sum.last_seq = s.column_int(1);
     }
     if (sum.records == 0)
         return make_problem("audit.archive_empty", "the log holds no records of " + month + " (already pruned, or none were written)");
@@ -54,7 +54,7 @@ Result<ArchiveSummary> write_archive(const std::string& log_path, const std::str
         if (!s.step())
             return make_problem("audit.not_sealed", "no checkpoint covers seq " + std::to_string(sum.first_seq - 1) +
                                                          ", the record before " + month + "; archive the previous month's seal first");
-        prev_hash = s.text(0);
+        prev_hash = s.column_text(0);
     }
     {
         auto s = db.prepare("SELECT number FROM checkpoints WHERE kind = 'seal' AND month = ? AND seq = ? ORDER BY number LIMIT 1");
@@ -62,14 +62,14 @@ Result<ArchiveSummary> write_archive(const std::string& log_path, const std::str
         if (!s.step())
             return make_problem("audit.not_sealed", month + " is not sealed yet: the node writes the seal checkpoint when it logs "
                                                         "the first record of the following month");
-        sum.seal_number = s.int64(0);
+        sum.seal_number = s.column_int(0);
     }
     if (std::filesystem::exists(out_path))
         return make_problem("audit.archive_exists", "'" + out_path + "' already exists; archives are never overwritten", "--out");
     {
-        auto out = Database::open(out_path, Database::Mode::read_write_create);
+        auto out = open_log(out_path, LogAccess::read_write);
         if (!out) return out.problems();
-        create_schema(*out, false);
+        create_schema(**out, false);
     }
     auto attach = db.prepare("ATTACH DATABASE ? AS arc");
     attach.bind(1, out_path);
@@ -102,8 +102,8 @@ Result<ArchiveSummary> write_archive(const std::string& log_path, const std::str
         meta.step();
     };
     put("format", "govbus-audit-archive-1");
-    put("node_id", db.meta("node_id").value_or(""));
-    put("chain_algorithm", db.meta("chain_algorithm").value_or("sha256"));
+    put("node_id", read_meta(db, "node_id").value_or(""));
+    put("chain_algorithm", read_meta(db, "chain_algorithm").value_or("sha256"));
     put("utc_offset_minutes", std::to_string(offset));
     put("archive_month", month);
     put("first_seq", std::to_string(sum.first_seq));

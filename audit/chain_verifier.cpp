@@ -47,7 +47,7 @@ std::vector<Row> rows_after(Database& db, std::int64_t seq, int limit) {
                         " FROM records WHERE seq > ? ORDER BY seq, rowid LIMIT ?");
     s.bind(1, seq).bind(2, static_cast<std::int64_t>(limit));
     std::vector<Row> out;
-    while (s.step()) out.push_back({s.int64(0), read_record(s, 1)});
+    while (s.step()) out.push_back({s.column_int(0), read_record(s, 1)});
     return out;
 }
 
@@ -66,14 +66,15 @@ std::optional<ChainBreak> misfiled_record(Database& db) {
         "LEFT JOIN message_keys k ON k.ref = r.key_ref WHERE k.ref IS NULL OR k.message_id <> r.message_id "
         "OR k.case_number <> r.case_number ORDER BY r.seq LIMIT 1");
     if (!s.step()) return std::nullopt;
-    const std::int64_t seq = s.int64(0);
-    std::string where = s.is_null(3) ? "under no message key"
-                        : s.is_null(4)
-                            ? "under message key " + std::to_string(s.int64(3)) + ", which does not exist"
-                            : "under message '" + s.text(4) + "', case '" + s.text(5) + "'";
+    const std::int64_t seq = s.column_int(0);
+    std::string where = s.column_is_null(3) ? "under no message key"
+                        : s.column_is_null(4)
+                            ? "under message key " + std::to_string(s.column_int(3)) + ", which does not exist"
+                            : "under message '" + s.column_text(4) + "', case '" + s.column_text(5) + "'";
     return ChainBreak{BreakKind::misfiled, seq,
-                      "record " + std::to_string(seq) + " (message '" + s.text(1) + "', case '" + s.text(2) +
-                          "') is filed " + where + ": a search by its message id or case number would miss it"};
+                      "record " + std::to_string(seq) + " (message '" + s.column_text(1) + "', case '" +
+                          s.column_text(2) + "') is filed " + where +
+                          ": a search by its message id or case number would miss it"};
 }
 
 // Record n (at its expected place) does not match its stored hash: was it
@@ -115,20 +116,20 @@ ChainBreak classify_mismatch(Database& db, HashAlgorithm alg, const std::string&
 }  // namespace
 
 Result<VerifyReport> verify_log(const std::string& path, const VerifyOptions& options) {
-    auto opened = Database::open(path, Database::Mode::read_only);
+    auto opened = open_log(path, LogAccess::read_only);
     if (!opened) return opened.problems();
-    Database& db = *opened;
+    Database& db = **opened;
     if (!db.has_table("records") || !db.has_table("checkpoints"))
         return make_problem("audit.format", "'" + path + "' is not a govbus exchange log or archive");
     VerifyReport rep;
-    rep.node_id = db.meta("node_id").value_or("");
-    auto month = db.meta("archive_month");
+    rep.node_id = read_meta(db, "node_id").value_or("");
+    auto month = read_meta(db, "archive_month");
     rep.archive = month.has_value();
     rep.month = month.value_or("");
-    auto alg = parse_hash_algorithm(db.meta("chain_algorithm").value_or("sha256"));
+    auto alg = parse_hash_algorithm(read_meta(db, "chain_algorithm").value_or("sha256"));
     if (!alg) return make_problem("audit.format", "'" + path + "' names an unknown chain algorithm");
     std::optional<std::int64_t> head;
-    if (auto h = db.meta("head_seq")) head = std::stoll(*h);
+    if (auto h = read_meta(db, "head_seq")) head = std::stoll(*h);
 
     // Checkpoints: signatures and numbering.
     std::optional<NodeCertificate> given;
@@ -144,7 +145,7 @@ Result<VerifyReport> verify_log(const std::string& path, const VerifyOptions& op
     {
         auto s = db.prepare("SELECT fingerprint, pem FROM certs");
         while (s.step())
-            if (auto c = NodeCertificate::parse(s.text(1))) stored.emplace(s.text(0), std::move(*c));
+            if (auto c = NodeCertificate::parse(s.column_text(1))) stored.emplace(s.column_text(0), std::move(*c));
     }
     auto checkpoints = read_checkpoints(db);
     rep.checkpoints = static_cast<std::int64_t>(checkpoints.size());
@@ -181,13 +182,15 @@ Result<VerifyReport> verify_log(const std::string& path, const VerifyOptions& op
     {
         auto s = db.prepare("SELECT count(*), min(seq), max(seq) FROM records");
         s.step();
-        total = s.int64(0);
-        rep.first_seq = s.int64(1);
-        rep.last_seq = s.int64(2);
+        total = s.column_int(0);
+        rep.first_seq = s.column_int(1);
+        rep.last_seq = s.column_int(2);
     }
     std::int64_t expect_first = 1;
-    if (rep.archive) expect_first = std::stoll(db.meta("first_seq").value_or("1"));
-    else if (auto a = db.meta("anchor_seq")) expect_first = std::stoll(*a) + 1;
+    if (rep.archive)
+        expect_first = std::stoll(read_meta(db, "first_seq").value_or("1"));
+    else if (auto a = read_meta(db, "anchor_seq"))
+        expect_first = std::stoll(*a) + 1;
     std::string prev_raw = genesis_hash();
     std::optional<ChainBreak> record_break;
     if (total > 0) {
@@ -215,12 +218,12 @@ Result<VerifyReport> verify_log(const std::string& path, const VerifyOptions& op
         auto s = db.prepare(std::string("SELECT rowid, ") + kRecordColumns + " FROM records ORDER BY seq, rowid");
         std::optional<Row> pending;
         bool more = s.step();
-        if (more) pending = Row{s.int64(0), read_record(s, 1)};
+        if (more) pending = Row{s.column_int(0), read_record(s, 1)};
         while (pending && !record_break) {
             std::vector<Row> group{std::move(*pending)};
             pending.reset();
             while ((more = s.step())) {
-                Row r{s.int64(0), read_record(s, 1)};
+                Row r{s.column_int(0), read_record(s, 1)};
                 if (r.record.seq != group.front().record.seq) {
                     pending = std::move(r);
                     break;
@@ -279,8 +282,8 @@ Result<VerifyReport> verify_log(const std::string& path, const VerifyOptions& op
     if (!record_break) {
         std::int64_t last = total > 0 ? rep.last_seq : rep.anchor_seq;
         if (total == 0) {
-            if (auto a = db.meta("anchor_seq")) last = std::stoll(*a);
-            if (rep.archive) last = std::stoll(db.meta("first_seq").value_or("1")) - 1;
+            if (auto a = read_meta(db, "anchor_seq")) last = std::stoll(*a);
+            if (rep.archive) last = std::stoll(read_meta(db, "first_seq").value_or("1")) - 1;
         }
         if (rep.last_checkpoint_seq > last) {
             const Checkpoint* furthest = std::prev(valid.end())->second;
@@ -296,7 +299,7 @@ Result<VerifyReport> verify_log(const std::string& path, const VerifyOptions& op
             auto last_cp = std::find_if(checkpoints.rbegin(), checkpoints.rend(), [](const Checkpoint& c) {
                 return c.kind == "seal";
             });
-            std::int64_t last_seq = std::stoll(db.meta("last_seq").value_or("0"));
+            std::int64_t last_seq = std::stoll(read_meta(db, "last_seq").value_or("0"));
             if (last_cp == checkpoints.rend() || last_cp->seq != last_seq || last_cp->month != rep.month ||
                 valid.find(last_seq) == valid.end())
                 rep.breaks.push_back({BreakKind::truncated, last + 1,

@@ -41,7 +41,7 @@ std::string month_of(std::int64_t time_ms, int offset) {
 struct ExchangeLog::Impl {
     Options options;
     HashAlgorithm algorithm = HashAlgorithm::sha256;
-    Database db;
+    std::unique_ptr<Database> db;
     std::unique_ptr<WalCheckpointer> checkpointer;  // after db: stops before db closes
     NodeSigner signer;
     // Records wait in `pending` until the end of their batch, then go in
@@ -115,14 +115,14 @@ Result<std::unique_ptr<ExchangeLog>> ExchangeLog::open(const std::string& path, 
     if (!options.clock) options.clock = std::make_shared<SystemClock>();
     auto signer = NodeSigner::load(options.signing_key_path, options.certificate_path);
     if (!signer) return signer.problems();
-    auto db = Database::open(path, Database::Mode::read_write_create);
+    auto db = open_log(path, LogAccess::read_write);
     if (!db) return db.problems();
 
     auto impl = std::make_unique<Impl>();
     impl->options = std::move(options);
     impl->db = std::move(*db);
     impl->signer = std::move(*signer);
-    Database& d = impl->db;
+    Database& d = *impl->db;
     // WAL: readers (the auditor tools) never block the writer. FULL fsyncs each
     // group commit (one fsync per batch, not per record); NORMAL keeps the file
     // consistent across crashes but a power loss can cost the last commits.
@@ -132,44 +132,44 @@ Result<std::unique_ptr<ExchangeLog>> ExchangeLog::open(const std::string& path, 
     d.exec(std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
            (impl->options.power_loss_safe ? "FULL;" : "NORMAL;"));
     create_schema(d, true);
-    auto checkpointer = WalCheckpointer::start(d.get(), path);
+    auto checkpointer = WalCheckpointer::start(d.handle(), path);
     if (!checkpointer) return checkpointer.problems();
     impl->checkpointer = std::move(*checkpointer);
-    auto node = d.meta("node_id");
+    auto node = read_meta(d, "node_id");
     if (node && *node != impl->options.node_id)
         return make_problem("audit.node_mismatch", "the exchange log '" + path + "' belongs to node '" + *node +
                                                        "', not '" + impl->options.node_id + "'; each node keeps its own log");
-    auto stored_alg = d.meta("chain_algorithm");
+    auto stored_alg = read_meta(d, "chain_algorithm");
     if (stored_alg && *stored_alg != impl->options.chain_algorithm)
         return make_problem("audit.config", "the exchange log '" + path + "' chains with " + *stored_alg +
                                                 "; the chain algorithm cannot change", "chain_algorithm");
     impl->algorithm = *algorithm;
     d.exec("BEGIN");
-    d.set_meta("format", "govbus-audit-1");
-    d.set_meta("node_id", impl->options.node_id);
-    d.set_meta("chain_algorithm", impl->options.chain_algorithm);
-    d.set_meta("retention_days", std::to_string(impl->options.retention_days));
-    d.set_meta("utc_offset_minutes", std::to_string(impl->options.utc_offset_minutes));
+    write_meta(d, "format", "govbus-audit-1");
+    write_meta(d, "node_id", impl->options.node_id);
+    write_meta(d, "chain_algorithm", impl->options.chain_algorithm);
+    write_meta(d, "retention_days", std::to_string(impl->options.retention_days));
+    write_meta(d, "utc_offset_minutes", std::to_string(impl->options.utc_offset_minutes));
     store_certificate(d, impl->signer.fingerprint(), impl->signer.certificate_pem());
     d.exec("COMMIT");
 
     // Resume the chain from the last stored record and checkpoint.
     auto last = d.prepare("SELECT seq, hash, time_ms FROM records ORDER BY seq DESC, rowid DESC LIMIT 1");
     if (last.step()) {
-        impl->state.seq = last.int64(0);
-        impl->state.hash_raw = from_hex(last.text(1)).value_or(genesis_hash());
-        impl->state.last_time_ms = last.int64(2);
+        impl->state.seq = last.column_int(0);
+        impl->state.hash_raw = from_hex(last.column_text(1)).value_or(genesis_hash());
+        impl->state.last_time_ms = last.column_int(2);
         impl->state.month = month_of(impl->state.last_time_ms, impl->options.utc_offset_minutes);
-    } else if (auto anchor = d.meta("anchor_seq")) {
+    } else if (auto anchor = read_meta(d, "anchor_seq")) {
         // Every record was pruned: continue from the signed anchor.
         impl->state.seq = std::stoll(*anchor);
-        impl->state.hash_raw = from_hex(d.meta("anchor_hash").value_or("")).value_or(genesis_hash());
+        impl->state.hash_raw = from_hex(read_meta(d, "anchor_hash").value_or("")).value_or(genesis_hash());
     }
     auto cp = d.prepare("SELECT number, seq, time FROM checkpoints ORDER BY number DESC LIMIT 1");
     if (cp.step()) {
-        impl->state.checkpoint_number = cp.int64(0);
-        impl->state.checkpoint_seq = cp.int64(1);
-        auto t = parse_rfc3339(cp.text(2));
+        impl->state.checkpoint_number = cp.column_int(0);
+        impl->state.checkpoint_seq = cp.column_int(1);
+        auto t = parse_rfc3339(cp.column_text(2));
         impl->state.checkpoint_time_ms = t ? to_unix_ms(*t) : 0;
     }
     impl->committed_seq = impl->state.seq;
@@ -270,17 +270,17 @@ void ExchangeLog::Impl::run() {
 void ExchangeLog::Impl::write_batch(std::deque<Event>& batch, std::optional<TimePoint> manual, bool closing) {
     ChainState before = state;
     try {
-        db.exec("BEGIN IMMEDIATE");
+        db->exec("BEGIN IMMEDIATE");
         for (auto& e : batch) write_event(e);
         insert_pending();
         if (manual && state.seq > state.checkpoint_seq)
             write_checkpoint(closing ? "close" : "manual", "", to_unix_ms(*manual));
-        db.set_meta("head_seq", std::to_string(state.seq));
-        db.exec("COMMIT");
+        write_meta(*db, "head_seq", std::to_string(state.seq));
+        db->exec("COMMIT");
         committed_seq = state.seq;
     } catch (const std::exception& ex) {
         try {
-            db.exec("ROLLBACK");
+            db->exec("ROLLBACK");
         } catch (const std::exception&) {
         }
         state = before;
@@ -389,13 +389,13 @@ std::int64_t ExchangeLog::Impl::key_ref(const std::string& message_id, const std
     insert_key.bind(1, message_id).bind(2, case_number);
     insert_key.step();
     std::int64_t ref = 0;
-    if (sqlite3_changes(db.get()) == 1) {
-        ref = sqlite3_last_insert_rowid(db.get());
+    if (db->changes() == 1) {
+        ref = db->last_insert_rowid();
     } else {
         find_key.reset();
         find_key.bind(1, message_id).bind(2, case_number);
         if (!find_key.step()) throw std::runtime_error("message key vanished for message '" + message_id + "'");
-        ref = find_key.int64(0);
+        ref = find_key.column_int(0);
         find_key.reset();
     }
     key_refs.emplace(key, ref);
@@ -413,7 +413,7 @@ void ExchangeLog::Impl::write_checkpoint(const std::string& kind, const std::str
     c.node_id = options.node_id;
     c.cert_fingerprint = signer.fingerprint();
     c.signature = signer.sign(checkpoint_signed_bytes(c));
-    insert_checkpoint(db, c);
+    insert_checkpoint(*db, c);
     state.checkpoint_number = c.number;
     state.checkpoint_seq = c.seq;
     state.checkpoint_time_ms = time_ms;

@@ -102,10 +102,10 @@ Result<ExportSummary> export_log(const std::string& log_path, const std::string&
         auto c = db.prepare("SELECT chain_hash, number FROM checkpoints WHERE seq = ? ORDER BY number LIMIT 1");
         c.bind(1, sum.first_seq - 1);
         if (c.step()) {
-            prev = c.text(0);
-            prev_source = "checkpoint #" + std::to_string(c.int64(1)) + " (signed)";
+            prev = c.column_text(0);
+            prev_source = "checkpoint #" + std::to_string(c.column_int(1)) + " (signed)";
         } else if (s.step()) {
-            prev = s.text(0);
+            prev = s.column_text(0);
             prev_source = "record " + std::to_string(sum.first_seq - 1) + " (not signed: check it against a later checkpoint)";
         }
     }
@@ -128,13 +128,13 @@ Result<ExportSummary> export_log(const std::string& log_path, const std::string&
     }
     auto certs = db.prepare("SELECT fingerprint, pem FROM certs");
     while (certs.step()) {
-        std::ofstream(fs::path(dir) / "certs" / (certs.text(0) + ".pem")) << certs.text(1);
+        std::ofstream(fs::path(dir) / "certs" / (certs.column_text(0) + ".pem")) << certs.column_text(1);
         ++sum.certificates;
     }
     boost::json::object m;
     m["format"] = "govbus-audit-export-1";
     m["node_id"] = reader->node_id();
-    m["chain_algorithm"] = db.meta("chain_algorithm").value_or("sha256");
+    m["chain_algorithm"] = read_meta(db, "chain_algorithm").value_or("sha256");
     m["records"] = sum.records;
     m["first_seq"] = sum.first_seq;
     m["last_seq"] = sum.last_seq;

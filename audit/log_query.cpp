@@ -59,18 +59,18 @@ void bind_where(Statement& s, const Where& w, const Query& q) {
 }  // namespace
 
 Result<LogReader> LogReader::open(const std::string& path) {
-    auto db = Database::open(path, Database::Mode::read_only);
+    auto db = open_log(path, LogAccess::read_only);
     if (!db) return db.problems();
-    if (!db->has_table("records"))
+    if (!(*db)->has_table("records"))
         return make_problem("audit.format", "'" + path + "' is not a govbus exchange log (no records table)");
     LogReader r;
     r.db_ = std::move(*db);
-    r.keyed_ = files_message_keys(r.db_);
+    r.keyed_ = files_message_keys(*r.db_);
     return r;
 }
 
 int LogReader::utc_offset_minutes() {
-    auto v = db_.meta("utc_offset_minutes");
+    auto v = read_meta(*db_, "utc_offset_minutes");
     return v ? std::stoi(*v) : 480;
 }
 
@@ -78,7 +78,7 @@ void LogReader::for_each(const Query& q, const std::function<bool(const Record&)
     Where w = build_where(q, keyed_);
     std::string sql = std::string("SELECT ") + kRecordColumns + " FROM records" + w.sql + " ORDER BY seq";
     if (q.limit) sql += " LIMIT " + std::to_string(q.limit);
-    auto s = db_.prepare(sql);
+    auto s = db_->prepare(sql);
     bind_where(s, w, q);
     while (s.step())
         if (!visit(read_record(s))) break;
@@ -95,10 +95,10 @@ std::vector<Record> LogReader::search(const Query& q) {
 
 std::int64_t LogReader::count(const Query& q) {
     Where w = build_where(q, keyed_);
-    auto s = db_.prepare("SELECT count(*) FROM records" + w.sql);
+    auto s = db_->prepare("SELECT count(*) FROM records" + w.sql);
     bind_where(s, w, q);
     s.step();
-    return s.int64(0);
+    return s.column_int(0);
 }
 
 std::string utc_offset_text(int offset_minutes) {

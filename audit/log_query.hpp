@@ -3,7 +3,7 @@
 #pragma once
 
 #include "audit/record.hpp"
-#include "audit/sqlite_db.hpp"
+#include "audit/log_schema.hpp"
 #include "bus/core/problem.hpp"
 
 #include <functional>
@@ -35,12 +35,12 @@ public:
     std::vector<Record> search(const Query& q);
     std::int64_t count(const Query& q);
 
-    std::string node_id() { return db_.meta("node_id").value_or(""); }
+    std::string node_id() { return read_meta(*db_, "node_id").value_or(""); }
     int utc_offset_minutes();
-    Database& database() { return db_; }
+    Database& database() { return *db_; }
 
 private:
-    Database db_;
+    std::unique_ptr<Database> db_;
     bool keyed_ = false;  // see files_message_keys
 };
 

@@ -45,6 +45,29 @@ void create_tables(Database& db, bool with_indexes);
 
 }  // namespace
 
+Result<std::unique_ptr<Database>> open_log(const std::string& path, LogAccess access) {
+    return Database::open(path, {.what = "exchange log",
+                                 .code = "audit",
+                                 .read_only = access == LogAccess::read_only,
+                                 .on_error = sqlite::OnError::raise,
+                                 .busy_timeout_ms = 5000});
+}
+
+std::optional<std::string> read_meta(Database& db, const std::string& key) {
+    if (!db.has_table("meta")) return std::nullopt;
+    auto s = db.prepare("SELECT value FROM meta WHERE key = ?1");
+    s.bind(1, key);
+    if (!s.step()) return std::nullopt;
+    return s.column_text(0);
+}
+
+void write_meta(Database& db, const std::string& key, const std::string& value) {
+    auto s =
+        db.prepare("INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    s.bind(1, key).bind(2, value);
+    s.step();
+}
+
 bool has_key_column(Database& db) {
     auto col = db.prepare("SELECT 1 FROM pragma_table_info('records') WHERE name = 'key_ref'");
     return col.step();
@@ -101,9 +124,9 @@ CREATE INDEX IF NOT EXISTS records_key ON records(key_ref);
             // pass over the log, which on a large one takes a while.
             auto count = db.prepare("SELECT count(*) FROM records");
             count.step();
-            if (count.int64(0) > 0)
-                GOVBUS_LOG(info, "exchange log: filing the message keys of " << count.int64(0)
-                                                                            << " records written before them");
+            if (count.column_int(0) > 0)
+                GOVBUS_LOG(info, "exchange log: filing the message keys of " << count.column_int(0)
+                                                                             << " records written before them");
             db.exec(R"(
 INSERT OR IGNORE INTO message_keys(message_id, case_number) SELECT message_id, case_number FROM records ORDER BY seq;
 UPDATE records SET key_ref = (SELECT ref FROM message_keys k
@@ -161,24 +184,24 @@ void create_schema(Database& db, bool with_indexes) {
 
 Record read_record(const Statement& s, int c) {
     Record r;
-    r.seq = s.int64(c + 0);
-    r.time = s.text(c + 1);
-    r.time_ms = s.int64(c + 2);
-    r.node_id = s.text(c + 3);
-    r.event = s.text(c + 4);
-    r.message_id = s.text(c + 5);
-    r.case_number = s.text(c + 6);
-    r.type = s.text(c + 7);
-    r.source = s.text(c + 8);
-    r.destination = s.text(c + 9);
-    r.size = s.int64(c + 10);
-    r.digest_alg = s.text(c + 11);
-    r.digest = s.text(c + 12);
-    r.reason_code = s.text(c + 13);
-    r.reason_text = s.text(c + 14);
-    if (!s.is_null(c + 15)) r.latency_ms = s.int64(c + 15);
-    r.region = s.text(c + 16);
-    r.hash = s.text(c + 17);
+    r.seq = s.column_int(c + 0);
+    r.time = s.column_text(c + 1);
+    r.time_ms = s.column_int(c + 2);
+    r.node_id = s.column_text(c + 3);
+    r.event = s.column_text(c + 4);
+    r.message_id = s.column_text(c + 5);
+    r.case_number = s.column_text(c + 6);
+    r.type = s.column_text(c + 7);
+    r.source = s.column_text(c + 8);
+    r.destination = s.column_text(c + 9);
+    r.size = s.column_int(c + 10);
+    r.digest_alg = s.column_text(c + 11);
+    r.digest = s.column_text(c + 12);
+    r.reason_code = s.column_text(c + 13);
+    r.reason_text = s.column_text(c + 14);
+    if (!s.column_is_null(c + 15)) r.latency_ms = s.column_int(c + 15);
+    r.region = s.column_text(c + 16);
+    r.hash = s.column_text(c + 17);
     return r;
 }
 
@@ -206,15 +229,15 @@ std::string insert_record_sql(const std::string& table, int rows) {
 
 Checkpoint read_checkpoint(const Statement& s) {
     Checkpoint c;
-    c.number = s.int64(0);
-    c.seq = s.int64(1);
-    c.chain_hash = s.text(2);
-    c.time = s.text(3);
-    c.kind = s.text(4);
-    c.month = s.text(5);
-    c.node_id = s.text(6);
-    c.cert_fingerprint = s.text(7);
-    c.signature = s.blob(8);
+    c.number = s.column_int(0);
+    c.seq = s.column_int(1);
+    c.chain_hash = s.column_text(2);
+    c.time = s.column_text(3);
+    c.kind = s.column_text(4);
+    c.month = s.column_text(5);
+    c.node_id = s.column_text(6);
+    c.cert_fingerprint = s.column_text(7);
+    c.signature = s.column_blob(8);
     return c;
 }
 

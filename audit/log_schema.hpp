@@ -4,12 +4,29 @@
 
 #include "audit/checkpoint.hpp"
 #include "audit/record.hpp"
-#include "audit/sqlite_db.hpp"
+#include "bus/core/sqlite.hpp"
+
+#include <memory>
+#include <optional>
 
 #include <string>
 #include <vector>
 
 namespace govbus::audit {
+
+using sqlite::Database;
+using sqlite::Statement;
+
+enum class LogAccess { read_only, read_write };
+// Opens an exchange log or an archive of one, creating it when missing under
+// read_write. Its SQL errors throw sqlite::StorageError (codes `audit.*`): the
+// writer rolls its batch back on one, and the auditors' tools read straight
+// through and stop with the message. Waits up to 5 s for another
+// connection's lock (an auditor's tool beside the node's writer).
+Result<std::unique_ptr<Database>> open_log(const std::string& path, LogAccess access);
+// The meta(key, value) table: nullopt when the key or the table is missing.
+std::optional<std::string> read_meta(Database& db, const std::string& key);
+void write_meta(Database& db, const std::string& key, const std::string& value);
 
 // Creates the tables and indexes when missing. `with_indexes` = false for
 // archives, which are read whole.

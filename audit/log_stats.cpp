@@ -55,7 +55,7 @@ std::vector<StatsRow> compute_stats(LogReader& reader, StatsGroup group, StatsPe
         if (from_ms) c.bind(i++, *from_ms);
         if (to_ms) c.bind(i++, *to_ms);
         c.step();
-        total = c.int64(0);
+        total = c.column_int(0);
     }
     auto s = db.prepare("SELECT time_ms, event, source, destination, type, region, reason_code, size, latency_ms FROM records" +
                         where);
@@ -67,33 +67,39 @@ std::vector<StatsRow> compute_stats(LogReader& reader, StatsGroup group, StatsPe
     std::int64_t done = 0;
     while (s.step()) {
         if (progress && ++done % 50000 == 0) progress(done, total);
-        auto kind = parse_event_kind(s.text(1));
+        auto kind = parse_event_kind(s.column_text(1));
         std::string key;
         switch (group) {
             case StatsGroup::endpoint: {
                 bool intake = kind && (*kind == EventKind::received || *kind == EventKind::rejected ||
                                        *kind == EventKind::accepted);
-                key = s.text(intake ? 2 : 3);
+                key = s.column_text(intake ? 2 : 3);
                 key = std::string(endpoint_id(key));
                 break;
             }
-            case StatsGroup::type: key = s.text(4); break;
-            case StatsGroup::region: key = s.text(5); break;
-            case StatsGroup::reason: key = s.text(6); break;
+            case StatsGroup::type:
+                key = s.column_text(4);
+                break;
+            case StatsGroup::region:
+                key = s.column_text(5);
+                break;
+            case StatsGroup::reason:
+                key = s.column_text(6);
+                break;
         }
         if (key.empty()) key.push_back('-');  // (not = "-": GCC 12 raises a false -Wrestrict)
-        std::int64_t local = s.int64(0) + offset_ms;
+        std::int64_t local = s.column_int(0) + offset_ms;
         std::int64_t bucket = (local >= 0 ? local / bucket_ms : (local - bucket_ms + 1) / bucket_ms);
         auto& a = acc[{bucket, key}];
         ++a.row.events;
         if (!kind) continue;
         if (*kind == EventKind::received) {
             ++a.row.received;
-            a.row.bytes += s.int64(7);
+            a.row.bytes += s.column_int(7);
         } else if (*kind == EventKind::delivered) {
             ++a.row.delivered;
-            a.row.bytes += s.int64(7);
-            if (!s.is_null(8)) a.latencies.push_back(s.int64(8));
+            a.row.bytes += s.column_int(7);
+            if (!s.column_is_null(8)) a.latencies.push_back(s.column_int(8));
         } else if (is_failure(*kind)) {
             ++a.row.failed;
         }

@@ -9,13 +9,13 @@
 namespace govbus::audit {
 
 Result<PruneResult> prune_log(const std::string& log_path, TimePoint before, TimePoint now) {
-    auto opened = Database::open(log_path, Database::Mode::read_write_create);
+    auto opened = open_log(log_path, LogAccess::read_write);
     if (!opened) return opened.problems();
-    Database& db = *opened;
+    Database& db = **opened;
     if (!db.has_table("records") || !db.has_table("archives"))
         return make_problem("audit.format", "'" + log_path + "' is not a govbus exchange log");
-    int offset = std::stoi(db.meta("utc_offset_minutes").value_or("480"));
-    int days = std::max(kMinimumRetentionDays, std::stoi(db.meta("retention_days").value_or("180")));
+    int offset = std::stoi(read_meta(db, "utc_offset_minutes").value_or("480"));
+    int days = std::max(kMinimumRetentionDays, std::stoi(read_meta(db, "retention_days").value_or("180")));
     auto oldest_allowed = now - std::chrono::hours(24) * days;
     if (before > oldest_allowed)
         return make_problem("audit.prune_too_young",
@@ -31,13 +31,13 @@ Result<PruneResult> prune_log(const std::string& log_path, TimePoint before, Tim
     {
         auto s = db.prepare("SELECT fingerprint, pem FROM certs");
         while (s.step())
-            if (auto c = NodeCertificate::parse(s.text(1))) certs.emplace(s.text(0), std::move(*c));
+            if (auto c = NodeCertificate::parse(s.column_text(1))) certs.emplace(s.column_text(0), std::move(*c));
     }
     PruneResult res;
     std::int64_t first = 0;
     {
         auto s = db.prepare("SELECT min(seq) FROM records");
-        if (s.step() && !s.is_null(0)) first = s.int64(0);
+        if (s.step() && !s.column_is_null(0)) first = s.column_int(0);
     }
     if (first == 0) {
         res.kept.push_back("the log holds no records");
@@ -50,8 +50,8 @@ Result<PruneResult> prune_log(const std::string& log_path, TimePoint before, Tim
     auto months = db.prepare("SELECT month, first_seq, last_seq, seal_number FROM archives ORDER BY first_seq");
     std::int64_t next = first;
     while (months.step()) {
-        std::string month = months.text(0);
-        std::int64_t a = months.int64(1), b = months.int64(2), seal = months.int64(3);
+        std::string month = months.column_text(0);
+        std::int64_t a = months.column_int(1), b = months.column_int(2), seal = months.column_int(3);
         if (b < next) continue;  // pruned before
         if (a != next) {
             res.kept.push_back("records from seq " + std::to_string(next) + " on are not in an archive; run `govbus audit archive`");
@@ -60,7 +60,7 @@ Result<PruneResult> prune_log(const std::string& log_path, TimePoint before, Tim
         auto newest = db.prepare("SELECT max(time_ms) FROM records WHERE seq BETWEEN ? AND ?");
         newest.bind(1, a).bind(2, b);
         newest.step();
-        if (newest.int64(0) >= before_ms) {
+        if (newest.column_int(0) >= before_ms) {
             res.kept.push_back(month + " has records at or after the --before date");
             break;
         }
@@ -87,16 +87,15 @@ Result<PruneResult> prune_log(const std::string& log_path, TimePoint before, Tim
     db.exec("BEGIN IMMEDIATE");
     auto del = db.prepare("DELETE FROM records WHERE seq <= ?");
     del.bind(1, cut);
-    del.step();
-    res.removed = sqlite3_changes(db.get());
+    res.removed = del.run();
     // The message keys no record is filed under any more go with them. The
     // node's writer remembers only keys it used within the last hour, which
     // have records far younger than any that can be pruned.
     if (has_message_keys(db))
         db.exec("DELETE FROM message_keys WHERE NOT EXISTS (SELECT 1 FROM records WHERE key_ref = message_keys.ref)");
-    db.set_meta("anchor_seq", std::to_string(cut));
-    db.set_meta("anchor_hash", cut_hash);
-    db.set_meta("anchor_checkpoint", std::to_string(cut_number));
+    write_meta(db, "anchor_seq", std::to_string(cut));
+    write_meta(db, "anchor_hash", cut_hash);
+    write_meta(db, "anchor_checkpoint", std::to_string(cut_number));
     db.exec("COMMIT");
     res.anchor_seq = cut;
     return res;

@@ -2,7 +2,7 @@
 #include "adapters/exchange_db/exchange_store.hpp"
 
 #include "bus/core/clock.hpp"
-#include "bus/journal/sqlite.hpp"
+#include "bus/core/sqlite.hpp"
 
 namespace govbus::exchange_db {
 
@@ -34,12 +34,12 @@ public:
     explicit SqliteStore(std::string path) : path_(std::move(path)) {}
 
     Status open() override {
-        auto db = sqlite::Database::open(path_);
-        if (!db) return db.problems();
-        db_ = std::move(db.value());
         // The department writes the same file at the same time: WAL lets it
         // read and write while the adapter polls; waits instead of failing on a lock.
-        db_->exec("PRAGMA busy_timeout=5000;");
+        auto db = sqlite::Database::open(path_,
+                                         {.what = "exchange database", .code = "exchange_db", .busy_timeout_ms = 5000});
+        if (!db) return db.problems();
+        db_ = std::move(db.value());
         db_->exec("PRAGMA journal_mode=WAL;");
         db_->exec(kSqliteTablesSql);
         return failed("exchange_db.open");

@@ -3,8 +3,11 @@
 // once the receiver accepted it. One thread writes; what arrives while it
 // commits goes into the next commit, so a commit and its fsync serve every
 // message that waited for it. No indexes, no other rows: the least a relay
-// must write to keep a message across a crash with the storage govbus uses.
+// must write to keep a message across a crash with the storage govbus uses
+// (the same connection settings and WAL writes as the journal's).
 #pragma once
+
+#include "bus/core/sqlite.hpp"
 
 #include <condition_variable>
 #include <cstdint>
@@ -14,9 +17,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-struct sqlite3;
-struct sqlite3_stmt;
 
 namespace govbus::bench {
 
@@ -35,21 +35,10 @@ public:
     void remove(std::uint64_t number);
 
 private:
-    struct CloseDb {
-        void operator()(sqlite3* db) const;
-    };
-    struct Finalize {
-        void operator()(sqlite3_stmt* s) const;
-    };
-    using Statement = std::unique_ptr<sqlite3_stmt, Finalize>;
-
     void run();
-    void exec(const char* sql);
-    Statement prepare(const char* sql);
-    void step(sqlite3_stmt* s, const char* what);
 
-    std::unique_ptr<sqlite3, CloseDb> db_;
-    Statement insert_, delete_;
+    std::unique_ptr<sqlite::Database> db_;  // its failures throw
+    sqlite::Statement insert_, delete_;
     Stored stored_;
     std::mutex mutex_;
     std::condition_variable wake_;

@@ -7,7 +7,7 @@
 #include "bus/journal/backoff.hpp"
 #include "bus/journal/body_store.hpp"
 #include "bus/journal/journal_types.hpp"
-#include "bus/journal/sqlite.hpp"
+#include "bus/core/sqlite.hpp"
 #include "bus/journal/wal_flusher.hpp"
 
 #include <atomic>

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "bus/core/problem.hpp"
-#include "bus/journal/sqlite.hpp"
+#include "bus/core/sqlite.hpp"
 
 namespace govbus::journal_schema {
 

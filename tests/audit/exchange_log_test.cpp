@@ -186,12 +186,12 @@ BOOST_AUTO_TEST_CASE(the_first_record_of_a_month_seals_the_previous_month) {
     clock->set(at("2026-11-01T00:00:01+08:00"));
     (*log)->record(delivered(3));
     BOOST_TEST((*log)->flush().ok());
-    Database db = std::move(*Database::open(dir.file("x.db"), Database::Mode::read_only));
-    auto s = db.prepare("SELECT seq, kind, month FROM checkpoints");
+    auto db = std::move(*open_log(dir.file("x.db"), LogAccess::read_only));
+    auto s = db->prepare("SELECT seq, kind, month FROM checkpoints");
     BOOST_REQUIRE(s.step());
-    BOOST_TEST(s.int64(0) == 2);
-    BOOST_TEST(s.text(1) == "seal");
-    BOOST_TEST(s.text(2) == "2026-10");
+    BOOST_TEST(s.column_int(0) == 2);
+    BOOST_TEST(s.column_text(1) == "seal");
+    BOOST_TEST(s.column_text(2) == "2026-10");
 }
 
 BOOST_AUTO_TEST_CASE(records_from_many_threads_all_land_in_one_unbroken_chain) {
@@ -257,7 +257,7 @@ BOOST_AUTO_TEST_CASE(a_message_keeps_one_key_however_many_messages_came_between_
     BOOST_REQUIRE(reader);
     auto count = reader->database().prepare("SELECT count(*) FROM message_keys");
     BOOST_REQUIRE(count.step());
-    BOOST_TEST(count.int64(0) == messages);
+    BOOST_TEST(count.column_int(0) == messages);
     for (int i : late) {
         Query q;
         q.message_id = "m-" + std::to_string(i);

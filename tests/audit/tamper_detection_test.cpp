@@ -172,13 +172,13 @@ BOOST_AUTO_TEST_CASE(a_rewrite_with_recomputed_hashes_is_caught_by_the_next_sign
     TamperedLog log;
     {
         // An attacker who knows the encoding: edit record 15 and recompute every later hash.
-        auto db = Database::open(log.path, Database::Mode::read_write_create);
+        auto db = open_log(log.path, LogAccess::read_write);
         BOOST_REQUIRE(db.ok());
-        auto s = db->prepare(std::string("SELECT ") + kRecordColumns + " FROM records ORDER BY seq");
+        auto s = (*db)->prepare(std::string("SELECT ") + kRecordColumns + " FROM records ORDER BY seq");
         std::vector<Record> recs;
         while (s.step()) recs.push_back(read_record(s));
         std::string prev = genesis_hash();
-        auto upd = db->prepare("UPDATE records SET destination = ?, hash = ? WHERE seq = ?");
+        auto upd = (*db)->prepare("UPDATE records SET destination = ?, hash = ? WHERE seq = ?");
         for (auto& r : recs) {
             if (r.seq == 15) r.destination = "cd.elsewhere";
             prev = chain_step(HashAlgorithm::sha256, prev, r);

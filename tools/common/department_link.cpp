@@ -1,6 +1,6 @@
 #include "tools/common/department_link.hpp"
 
-#include "bus/journal/sqlite.hpp"
+#include "bus/core/sqlite.hpp"
 #include "bus/node/adapter_options.hpp"
 #include "security/tls_context.hpp"
 
@@ -167,10 +167,10 @@ public:
     ~DbLink() override { stop(); }
 
     Status start(OnMessage on_message) override {
-        auto db = sqlite::Database::open(path_);
+        auto db = sqlite::Database::open(path_,
+                                         {.what = "exchange database", .code = "exchange_db", .busy_timeout_ms = 5000});
         if (!db) return db.problems();
         db_ = std::move(db.value());
-        db_->exec("PRAGMA busy_timeout=5000;");
         thread_ = std::thread([this, on_message] {
             std::int64_t last = 0;
             while (!stopping_) {

@@ -5,7 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "adapters/exchange_db/exchange_store.hpp"
-#include "bus/journal/sqlite.hpp"
+#include "bus/core/sqlite.hpp"
 #include "bus/node/adapter.hpp"
 
 #include <filesystem>

@@ -1,11 +1,9 @@
-// RAII ownership of SQLite connections and statements for the journal.
-#include "bus/journal/sqlite.hpp"
+// RAII ownership of SQLite connections and statements.
+#include "bus/core/sqlite.hpp"
 
 #include "bus/core/sqlite_config.hpp"
 
 #include <sqlite3.h>
-
-#include <stdexcept>
 
 namespace govbus::sqlite {
 
@@ -19,17 +17,22 @@ void StatementFinalize::operator()(sqlite3_stmt* s) const { sqlite3_finalize(s);
 
 namespace {
 
-std::string reason_code(int rc) {
+std::string reason_code(const std::string& prefix, int rc) {
     switch (rc & 0xff) {
-        case SQLITE_FULL: return "journal.disk_full";
+        case SQLITE_FULL:
+            return prefix + ".disk_full";
         case SQLITE_BUSY:
-        case SQLITE_LOCKED: return "journal.busy";
+        case SQLITE_LOCKED:
+            return prefix + ".busy";
         case SQLITE_CORRUPT:
-        case SQLITE_NOTADB: return "journal.corrupt";
+        case SQLITE_NOTADB:
+            return prefix + ".corrupt";
         case SQLITE_READONLY:
         case SQLITE_CANTOPEN:
-        case SQLITE_PERM: return "journal.unwritable";
-        default: return "journal.storage";
+        case SQLITE_PERM:
+            return prefix + ".unwritable";
+        default:
+            return prefix + ".storage";
     }
 }
 
@@ -47,6 +50,12 @@ Statement& Statement::bind(int index, std::int64_t value) {
 
 Statement& Statement::bind(int index, std::string_view text) {
     int rc = sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    if (rc != SQLITE_OK) db_->record_error(rc, "bind");
+    return *this;
+}
+
+Statement& Statement::bind_view(int index, std::string_view text) {
+    int rc = sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
     if (rc != SQLITE_OK) db_->record_error(rc, "bind");
     return *this;
 }
@@ -92,9 +101,7 @@ std::string Statement::column_blob(int index) const {
     return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string();
 }
 
-bool Statement::column_is_null(int index) const {
-    return sqlite3_column_type(stmt_.get(), index) == SQLITE_NULL;
-}
+bool Statement::column_is_null(int index) const { return sqlite3_column_type(stmt_.get(), index) == SQLITE_NULL; }
 
 void Statement::reset() {
     sqlite3_reset(stmt_.get());
@@ -103,40 +110,49 @@ void Statement::reset() {
 
 // --- Database ---
 
-Database::Database(std::unique_ptr<sqlite3, ConnectionClose> db) : db_(std::move(db)) {}
+Database::Database(std::unique_ptr<sqlite3, ConnectionClose> db, std::string path, OpenOptions options)
+    : db_(std::move(db)), path_(std::move(path)), options_(std::move(options)) {}
 
-Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
+Result<std::unique_ptr<Database>> Database::open(const std::string& path, OpenOptions options) {
     configure_sqlite_once();
     sqlite3* raw = nullptr;
     // NOMUTEX: each connection is used by one thread at a time (its owner locks).
-    int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    const int access = options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    int rc = sqlite3_open_v2(path.c_str(), &raw, access | SQLITE_OPEN_NOMUTEX, nullptr);
     std::unique_ptr<sqlite3, ConnectionClose> owned(raw);
     if (rc != SQLITE_OK) {
         std::string why = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
-        return make_problem(reason_code(rc),
-                            "cannot open journal database '" + path + "': " + why +
-                                "; check the directory exists and is writable");
+        return make_problem(reason_code(options.code, rc),
+                            "cannot open the " + options.what + " '" + path + "': " + why +
+                                (options.read_only ? "; check the path and that it is readable"
+                                                   : "; check the directory exists and is writable"));
     }
     sqlite3_extended_result_codes(raw, 1);
-    return std::make_unique<Database>(std::move(owned));
+    if (options.busy_timeout_ms > 0) sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+    return std::make_unique<Database>(std::move(owned), path, std::move(options));
+}
+
+sqlite3_stmt* Database::compile(const std::string& sql, bool persistent) {
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v3(db_.get(), sql.c_str(), static_cast<int>(sql.size()),
+                                persistent ? SQLITE_PREPARE_PERSISTENT : 0, &raw, nullptr);
+    if (rc == SQLITE_OK) return raw;
+    sqlite3_finalize(raw);
+    std::string why = sqlite3_errmsg(db_.get());
+    if (options_.on_error == OnError::raise)
+        throw StorageError(make_problem(reason_code(options_.code, rc), "cannot use the " + options_.what + " '" +
+                                                                            path_ + "' (" + why + ") in: " + sql));
+    // Under OnError::record the SQL is govbus's own and fixed: one that does not compile is a bug.
+    throw std::logic_error(options_.what + " SQL does not compile: " + why + ": " + sql);
 }
 
 StatementUse Database::cached(const char* sql) {
     auto it = cache_.find(sql);
-    if (it == cache_.end()) {
-        sqlite3_stmt* raw = nullptr;
-        int rc = sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
-        if (rc != SQLITE_OK) {
-            // A statement that does not compile is a bug in the journal's SQL.
-            std::string why = sqlite3_errmsg(db_.get());
-            sqlite3_finalize(raw);
-            throw std::logic_error("journal SQL does not compile: " + why + ": " + sql);
-        }
-        it = cache_.emplace(sql, std::make_unique<Statement>(*this, raw)).first;
-    }
+    if (it == cache_.end()) it = cache_.emplace(sql, std::make_unique<Statement>(*this, compile(sql, true))).first;
     return StatementUse(*it->second);
 }
+
+Statement Database::prepare(const std::string& sql) { return Statement(*this, compile(sql, false)); }
 
 void Database::exec(const std::string& sql) {
     if (error_) return;
@@ -156,6 +172,12 @@ std::string Database::query_text(const std::string& sql) {
     return s.step() ? s.column_text(0) : std::string();
 }
 
+bool Database::has_table(const std::string& name) {
+    Statement s = prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
+    s.bind(1, name);
+    return s.step();
+}
+
 std::int64_t Database::changes() const { return sqlite3_changes64(db_.get()); }
 
 std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
@@ -171,8 +193,11 @@ std::optional<Problem> Database::take_error() {
 void Database::record_error(int rc, std::string_view what) {
     if (error_) return;
     std::string why = sqlite3_errmsg(db_.get());
-    error_ = make_problem(reason_code(rc), "journal storage failed (" + why + ") in: " + std::string(what) +
-                                               "; check disk space and the journal file's health");
+    Problem p = make_problem(reason_code(options_.code, rc),
+                             options_.what + " storage failed (" + why + ") in: " + std::string(what) +
+                                 "; check disk space and the health of '" + path_ + "'");
+    if (options_.on_error == OnError::raise) throw StorageError(std::move(p));
+    error_ = std::move(p);
 }
 
 void Database::set_sync(Sync sync) {
