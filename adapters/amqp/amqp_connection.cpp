@@ -207,7 +207,7 @@ void AmqpConnection::send(std::uint64_t link, std::uint64_t key, const OutboundM
     m.subject(message.type);
     m.content_type(message.content_type);
     m.durable(true);
-    m.body(binary_body(message.bytes));
+    set_binary_body(m, message.bytes);
     s.send(m, tag_of(key));
     context_.book.unclaim(link, s.credit());
 }

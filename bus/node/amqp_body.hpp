@@ -3,7 +3,6 @@
 // since some clients send text that way.
 #pragma once
 
-#include <proton/binary.hpp>
 #include <proton/message.hpp>
 
 #include <string>
@@ -14,7 +13,7 @@ namespace govbus::amqp {
 // The body of `m` into `out`; false when it is neither binary nor a string.
 bool body_bytes(const proton::message& m, std::string& out);
 
-// `bytes` as a binary body.
-proton::binary binary_body(std::string_view bytes);
+// Makes `bytes` the body of `m`, as binary.
+void set_binary_body(proton::message& m, std::string_view bytes);
 
 }  // namespace govbus::amqp

@@ -170,7 +170,7 @@ private:
             Pending p = std::move(queue_.front());
             queue_.pop_front();
             proton::message m;
-            m.body(amqp::binary_body(p.bytes));
+            amqp::set_binary_body(m, p.bytes);
             m.content_type(p.content_type);
             m.durable(true);
             auto t = sender_.send(m);
