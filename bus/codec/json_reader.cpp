@@ -25,9 +25,10 @@ constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseIn
 // the copy keeps those bytes inside its allocation, set to NUL.
 std::string terminated_copy(std::string_view text) {
     std::string copy;
-    copy.resize(text.size() + 16, '\0');
+    copy.reserve(text.size() + 16);
+    copy.append(text);
+    copy.append(16, '\0');  // only the tail is zeroed, not the whole buffer before the copy
     copy.resize(text.size());
-    text.copy(copy.data(), text.size());
     return copy;
 }
 
