@@ -54,6 +54,21 @@ BOOST_AUTO_TEST_CASE(verify_without_a_log_is_a_usage_error) {
     BOOST_TEST(has(out, "usage: govbus audit verify"));
 }
 
+BOOST_AUTO_TEST_CASE(a_file_that_is_not_a_log_is_named_with_what_is_wrong) {
+    TwoNodeLogs logs;  // for its directory
+    const auto dir = std::filesystem::path(logs.province).parent_path();
+    const std::string text = (dir / "notes.db").string();
+    BOOST_REQUIRE(run("echo 'not a database, only text long enough to fill a header' > '" + text + "'") == 0);
+    std::string out;
+    BOOST_TEST(govbus_cli("audit search --log " + text + " --case x", &out) != 0);
+    BOOST_TEST(has(out, "cannot use the exchange log '" + text + "' (file is not a database)"));
+
+    const std::string missing = (dir / "missing.db").string();
+    BOOST_TEST(govbus_cli("audit verify --log " + missing, &out) != 0);
+    BOOST_TEST(has(out, "cannot open the exchange log '" + missing + "'"));
+    BOOST_TEST(!std::filesystem::exists(missing));  // read-only: never created
+}
+
 BOOST_AUTO_TEST_CASE(search_prints_json_csv_and_table_with_personal_data_masked) {
     TwoNodeLogs logs;
     std::string out;
