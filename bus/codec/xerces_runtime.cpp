@@ -1,5 +1,8 @@
 #include "bus/codec/xerces_runtime.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 #include <xercesc/dom/DOMNode.hpp>
 #include <xercesc/util/PlatformUtils.hpp>
 
@@ -62,20 +65,26 @@ std::string to_utf8(std::u16string_view in) {
 
 void append_utf8(std::string& out, std::u16string_view in) {
     const std::size_t start = out.size();
-    // Names and most text are ASCII: one byte per unit, no room to cut back
-    // (a short result then stays in the string's own buffer).
-    std::size_t ascii = 0;
-    while (ascii < in.size() && in[ascii] < 0x80) ++ascii;
-    if (ascii == in.size()) {
-        out.resize(start + in.size());
-        for (std::size_t i = 0; i < in.size(); ++i) out[start + i] = static_cast<char>(in[i]);
-        return;
+    const std::size_t n = in.size();
+    // Names and most text are ASCII: one byte per unit, written as the units
+    // are checked, eight at a time (two words tested at once: a loop that
+    // stops at the first unit above 0x7F is not vectorized).
+    out.resize(start + n);
+    char* ascii_out = out.data() + start;
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t w[2];
+        std::memcpy(w, in.data() + i, sizeof w);
+        if (((w[0] | w[1]) & 0xFF80FF80FF80FF80ULL) != 0) break;
+        for (std::size_t k = 0; k < 8; ++k) ascii_out[i + k] = static_cast<char>(in[i + k]);
     }
+    for (; i < n && in[i] < 0x80; ++i) ascii_out[i] = static_cast<char>(in[i]);
+    if (i == n) return;
     // At most three bytes per UTF-16 unit (a surrogate pair is two units for
     // four bytes); written through a pointer and cut to size at the end.
-    out.resize(start + in.size() * 3);
-    char* p = out.data() + start;
-    for (std::size_t i = 0; i < in.size(); ++i) {
+    out.resize(start + i + (n - i) * 3);
+    char* p = out.data() + start + i;
+    for (; i < n; ++i) {
         char32_t cp = in[i];
         if (cp < 0x80) {
             *p++ = static_cast<char>(cp);
