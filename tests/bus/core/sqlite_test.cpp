@@ -5,10 +5,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include "bus/core/sqlite.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -17,15 +17,9 @@ using sqlite::Database;
 using sqlite::OnError;
 using sqlite::OpenOptions;
 using sqlite::StorageError;
+using test::TempDir;
 
 namespace {
-
-struct Dir {
-    fs::path path = fs::temp_directory_path() / ("govbus-sqlite-" + std::to_string(std::random_device{}()));
-    Dir() { fs::create_directories(path); }
-    ~Dir() { fs::remove_all(path); }
-    std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 OpenOptions store(OnError on_error) {
     return {.what = "test store", .code = "store", .read_only = false, .on_error = on_error, .busy_timeout_ms = 0};
@@ -42,7 +36,7 @@ std::unique_ptr<Database> open_with_table(const std::string& path, OnError on_er
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(rows_written_and_read_back_through_cached_and_prepared_statements) {
-    Dir dir;
+    TempDir dir;
     auto db = open_with_table(dir.file("a.db"), OnError::record);
     {
         auto ins = db->cached("INSERT INTO t(name) VALUES (?1)");
@@ -68,7 +62,7 @@ BOOST_AUTO_TEST_CASE(rows_written_and_read_back_through_cached_and_prepared_stat
 }
 
 BOOST_AUTO_TEST_CASE(a_recorded_failure_stops_later_steps_and_fails_the_transaction_with_the_stores_code) {
-    Dir dir;
+    TempDir dir;
     auto db = open_with_table(dir.file("a.db"), OnError::record);
     sqlite::Transaction tx(*db, sqlite::Sync::normal);
     auto ins = db->prepare("INSERT INTO t(name) VALUES (?1)");
@@ -96,7 +90,7 @@ BOOST_AUTO_TEST_CASE(a_recorded_failure_stops_later_steps_and_fails_the_transact
 }
 
 BOOST_AUTO_TEST_CASE(a_raising_connection_throws_the_failure_with_the_stores_code) {
-    Dir dir;
+    TempDir dir;
     auto db = open_with_table(dir.file("a.db"), OnError::raise);
     auto ins = db->prepare("INSERT INTO t(name) VALUES (?1)");
     ins.bind(1, std::string_view("same"));
@@ -115,7 +109,7 @@ BOOST_AUTO_TEST_CASE(a_raising_connection_throws_the_failure_with_the_stores_cod
 }
 
 BOOST_AUTO_TEST_CASE(sql_that_does_not_compile_is_a_bug_or_a_file_without_the_table) {
-    Dir dir;
+    TempDir dir;
     auto recording = open_with_table(dir.file("a.db"), OnError::record);
     BOOST_CHECK_THROW(recording->prepare("SELECT nothing FROM t"), std::logic_error);
     auto raising = open_with_table(dir.file("b.db"), OnError::raise);
@@ -129,7 +123,7 @@ BOOST_AUTO_TEST_CASE(sql_that_does_not_compile_is_a_bug_or_a_file_without_the_ta
 }
 
 BOOST_AUTO_TEST_CASE(a_file_that_is_not_a_database_is_named_as_corrupt) {
-    Dir dir;
+    TempDir dir;
     std::ofstream(dir.file("junk.db")) << "not a database, only text long enough to fill a header";
     auto options = store(OnError::raise);
     options.read_only = true;
@@ -146,7 +140,7 @@ BOOST_AUTO_TEST_CASE(a_file_that_is_not_a_database_is_named_as_corrupt) {
 }
 
 BOOST_AUTO_TEST_CASE(a_missing_file_opened_read_only_names_the_store_and_the_path) {
-    Dir dir;
+    TempDir dir;
     auto options = store(OnError::raise);
     options.read_only = true;
     auto db = Database::open(dir.file("absent.db"), options);
@@ -154,11 +148,11 @@ BOOST_AUTO_TEST_CASE(a_missing_file_opened_read_only_names_the_store_and_the_pat
     BOOST_TEST(db.problem().code == "store.unwritable");
     BOOST_TEST(db.problem().message.find("cannot open the test store") != std::string::npos);
     BOOST_TEST(db.problem().message.find("absent.db") != std::string::npos);
-    BOOST_TEST(!fs::exists(dir.path / "absent.db"));  // read-only never creates
+    BOOST_TEST(!fs::exists(dir.path() / "absent.db"));  // read-only never creates
 }
 
 BOOST_AUTO_TEST_CASE(a_read_only_connection_cannot_write) {
-    Dir dir;
+    TempDir dir;
     open_with_table(dir.file("a.db"), OnError::record);
     auto options = store(OnError::record);
     options.read_only = true;
@@ -170,7 +164,7 @@ BOOST_AUTO_TEST_CASE(a_read_only_connection_cannot_write) {
 }
 
 BOOST_AUTO_TEST_CASE(a_lock_held_by_another_connection_is_busy_under_the_stores_code) {
-    Dir dir;
+    TempDir dir;
     auto holder = open_with_table(dir.file("a.db"), OnError::record);
     holder->exec("BEGIN IMMEDIATE");
     BOOST_REQUIRE(!holder->error());

@@ -1,6 +1,7 @@
 // Shared by the journal tests: a temporary directory and accept builders.
 #pragma once
 
+#include "tests/support/temp_dir.hpp"
 #include "bus/journal/journal.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -12,26 +13,6 @@
 #include <vector>
 
 namespace govbus::test {
-
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "govbus-journal-XXXXXX").string();
-        if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    std::filesystem::path path_;
-};
 
 inline Accept make_accept(std::string id, std::string case_number, std::vector<std::string> destinations) {
     Accept a;
