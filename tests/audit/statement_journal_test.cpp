@@ -29,7 +29,7 @@ struct SpillAtOnce {
     static inline TempDir* temporary = nullptr;
     SpillAtOnce() {
         temporary = new TempDir();
-        ::setenv("SQLITE_TMPDIR", temporary->path.c_str(), 1);
+        ::setenv("SQLITE_TMPDIR", temporary->path().c_str(), 1);
         if (sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 0) != SQLITE_OK)
             throw std::runtime_error("sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL) refused: SQLite already started");
     }
@@ -42,7 +42,7 @@ class CreatedFiles {
 public:
     CreatedFiles() : fd_(inotify_init1(IN_NONBLOCK)) {
         BOOST_REQUIRE(fd_ >= 0);
-        BOOST_REQUIRE(inotify_add_watch(fd_, SpillAtOnce::temporary->path.c_str(), IN_CREATE) >= 0);
+        BOOST_REQUIRE(inotify_add_watch(fd_, SpillAtOnce::temporary->path().c_str(), IN_CREATE) >= 0);
     }
     ~CreatedFiles() { ::close(fd_); }
     std::vector<std::string> names() {

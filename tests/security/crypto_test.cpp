@@ -6,26 +6,17 @@
 #include "security/crypto.hpp"
 #include "security/openssl_handles.hpp"
 #include "tools/common/child_process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 using namespace govbus::security;
-namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char name[] = "/tmp/govbus-crypto-XXXXXX";
-        path = mkdtemp(name);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string operator/(const std::string& f) const { return (path / f).string(); }
-};
+using TempDir = govbus::test::TempDir;
 
 int run(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()); }
 

@@ -3,28 +3,18 @@
 #pragma once
 
 #include "security/pki.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
 namespace govbus::security::testing {
 
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        char name[] = "/tmp/govbus-pki-XXXXXX";
-        path = mkdtemp(name);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    std::string operator/(const std::string& f) const { return (path / f).string(); }
-};
+using TempDir = govbus::test::TempDir;
 
 // Runs a shell command quietly; its exit status.
 inline int run(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()); }

@@ -7,21 +7,12 @@
 #include "adapters/exchange_db/exchange_store.hpp"
 #include "bus/core/sqlite.hpp"
 #include "bus/node/adapter.hpp"
-
-#include <filesystem>
-#include <unistd.h>
+#include "tests/support/temp_dir.hpp"
 
 using namespace govbus;
 using namespace govbus::exchange_db;
-namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-    fs::path path = fs::temp_directory_path() / ("govbus-xdb-" + std::to_string(::getpid()));
-    TempDir() { fs::create_directories(path); }
-    ~TempDir() { fs::remove_all(path); }
-};
 
 Result<std::unique_ptr<Adapter>> made(const std::string& endpoint_options, const std::string& adapter_options = "") {
     AdapterConfig config;
@@ -52,8 +43,8 @@ BOOST_AUTO_TEST_CASE(options_name_the_endpoint_and_the_key) {
 }
 
 BOOST_AUTO_TEST_CASE(sqlite_store_reads_waiting_rows_marks_them_and_writes_each_message_once) {
-    TempDir dir;
-    const std::string file = (dir.path / "exchange.db").string();
+    govbus::test::TempDir dir;
+    const std::string file = dir.file("exchange.db");
     auto store = make_sqlite_store(file);
     BOOST_REQUIRE(store->open().ok());
     {

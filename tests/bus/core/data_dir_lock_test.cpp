@@ -5,6 +5,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "tests/support/temp_dir.hpp"
+
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -15,38 +17,26 @@
 
 using govbus::DataDirLock;
 
-namespace {
-
-struct TempDir {
-    TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "govbus-lock-XXXXXX").string();
-        BOOST_REQUIRE(mkdtemp(pattern.data()));
-        path = pattern;
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    std::string path;
-};
-
-}  // namespace
+using govbus::test::TempDir;
 
 BOOST_AUTO_TEST_CASE(a_second_holder_is_refused_with_the_first_ones_pid_until_it_lets_go) {
     TempDir dir;
     {
-        auto first = DataDirLock::acquire(dir.path);
+        auto first = DataDirLock::acquire(dir.path().string());
         BOOST_REQUIRE(first.ok());
-        std::ifstream in(dir.path + "/govbusd.lock");
+        std::ifstream in(dir.file("govbusd.lock"));
         std::string pid;
         in >> pid;
         BOOST_TEST(pid == std::to_string(getpid()));
 
         // flock conflicts between two opens of the file even in one process.
-        auto second = DataDirLock::acquire(dir.path);
+        auto second = DataDirLock::acquire(dir.path().string());
         BOOST_REQUIRE(!second.ok());
         BOOST_TEST(second.problem().code == "node.data_dir_in_use");
-        BOOST_TEST(second.problem().message.find(dir.path) != std::string::npos);
+        BOOST_TEST(second.problem().message.find(dir.path().string()) != std::string::npos);
         BOOST_TEST(second.problem().message.find("(pid " + pid + ")") != std::string::npos);
     }
-    BOOST_TEST(DataDirLock::acquire(dir.path).ok());  // released with the first
+    BOOST_TEST(DataDirLock::acquire(dir.path().string()).ok());  // released with the first
 }
 
 BOOST_AUTO_TEST_CASE(a_holder_killed_with_sigkill_leaves_the_lock_free) {
@@ -56,7 +46,7 @@ BOOST_AUTO_TEST_CASE(a_holder_killed_with_sigkill_leaves_the_lock_free) {
     const pid_t child = fork();
     BOOST_REQUIRE(child >= 0);
     if (child == 0) {
-        auto held = DataDirLock::acquire(dir.path);
+        auto held = DataDirLock::acquire(dir.path().string());
         char c = held.ok() ? 'y' : 'n';
         if (write(ready[1], &c, 1) != 1) _exit(2);
         pause();  // until killed
@@ -65,13 +55,13 @@ BOOST_AUTO_TEST_CASE(a_holder_killed_with_sigkill_leaves_the_lock_free) {
     char c = 0;
     BOOST_REQUIRE(read(ready[0], &c, 1) == 1);
     BOOST_REQUIRE(c == 'y');
-    auto while_alive = DataDirLock::acquire(dir.path);
+    auto while_alive = DataDirLock::acquire(dir.path().string());
     BOOST_REQUIRE(!while_alive.ok());
     BOOST_TEST(while_alive.problem().message.find("(pid " + std::to_string(child) + ")") != std::string::npos);
     kill(child, SIGKILL);
     int status = 0;
     waitpid(child, &status, 0);
-    BOOST_TEST(DataDirLock::acquire(dir.path).ok());
+    BOOST_TEST(DataDirLock::acquire(dir.path().string()).ok());
     close(ready[0]);
     close(ready[1]);
 }

@@ -2,27 +2,12 @@
 #include <boost/test/unit_test.hpp>
 
 #include "bus/core/file_text.hpp"
+#include "tests/support/temp_dir.hpp"
 
-#include <filesystem>
-#include <fstream>
-#include <random>
+#include <string>
 
-namespace fs = std::filesystem;
 using govbus::read_whole_file;
-
-namespace {
-
-struct Dir {
-    fs::path path = fs::temp_directory_path() / ("govbus-file-text-" + std::to_string(std::random_device{}()));
-    Dir() { fs::create_directories(path); }
-    ~Dir() { fs::remove_all(path); }
-    std::string write(const std::string& name, const std::string& bytes) const {
-        std::ofstream(path / name, std::ios::binary) << bytes;
-        return (path / name).string();
-    }
-};
-
-}  // namespace
+using Dir = govbus::test::TempDir;
 
 BOOST_AUTO_TEST_CASE(reads_every_byte_of_a_file_larger_than_its_buffer) {
     Dir dir;
@@ -43,7 +28,7 @@ BOOST_AUTO_TEST_CASE(an_empty_file_is_an_empty_string) {
 
 BOOST_AUTO_TEST_CASE(a_missing_file_and_a_directory_cannot_be_read) {
     Dir dir;
-    BOOST_TEST(!read_whole_file((dir.path / "missing.yaml").string()).has_value());
+    BOOST_TEST(!read_whole_file(dir.file("missing.yaml")).has_value());
     // A stream opens a directory and reads nothing from it, as from an empty file.
-    BOOST_TEST(!read_whole_file(dir.path.string()).has_value());
+    BOOST_TEST(!read_whole_file(dir.path().string()).has_value());
 }

@@ -6,12 +6,12 @@
 
 #include "bus/core/wal_checkpointer.hpp"
 #include "tests/support/eventually.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <sqlite3.h>
 
 #include <chrono>
 #include <filesystem>
-#include <random>
 #include <string>
 #include <thread>
 
@@ -22,11 +22,7 @@ using govbus::test::eventually;
 
 namespace {
 
-struct Dir {
-    fs::path path = fs::temp_directory_path() / ("govbus-wal-cp-" + std::to_string(std::random_device{}()));
-    Dir() { fs::create_directories(path); }
-    ~Dir() { fs::remove_all(path); }
-};
+using Dir = govbus::test::TempDir;
 
 // A writer connection in WAL mode with one table.
 struct Writer {
@@ -62,7 +58,7 @@ struct Writer {
 
 BOOST_AUTO_TEST_CASE(copies_the_wal_into_the_database_beside_a_writer_that_never_checkpoints) {
     Dir dir;
-    const std::string path = (dir.path / "x.db").string();
+    const std::string path = dir.file("x.db");
     Writer w(path);
     WalCheckpointer::Options o;
     o.every = 10ms;
@@ -80,7 +76,7 @@ BOOST_AUTO_TEST_CASE(copies_the_wal_into_the_database_beside_a_writer_that_never
 BOOST_AUTO_TEST_CASE(without_it_the_same_writes_stay_in_the_wal) {
     // The control for the case above: the database file does not grow by itself.
     Dir dir;
-    const std::string path = (dir.path / "x.db").string();
+    const std::string path = dir.file("x.db");
     Writer w(path);
     w.exec("PRAGMA wal_autocheckpoint=100000");
     const auto before = fs::file_size(path);
@@ -92,9 +88,9 @@ BOOST_AUTO_TEST_CASE(without_it_the_same_writes_stay_in_the_wal) {
 
 BOOST_AUTO_TEST_CASE(a_database_it_cannot_open_is_named_in_the_problem) {
     Dir dir;
-    const std::string path = (dir.path / "x.db").string();
+    const std::string path = dir.file("x.db");
     Writer w(path);
-    auto cp = WalCheckpointer::start(w.db, (dir.path / "missing" / "x.db").string());
+    auto cp = WalCheckpointer::start(w.db, (dir.path() / "missing" / "x.db").string());
     BOOST_REQUIRE(!cp.ok());
     BOOST_TEST(cp.problem().code == "storage.open");
     BOOST_TEST(cp.problem().message.find("missing/x.db") != std::string::npos);

@@ -8,6 +8,7 @@
 
 #include "bus/core/sqlite_config.hpp"
 #include "bus/core/wal_write_buffer.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -16,18 +17,13 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Dir {
-    fs::path path = fs::temp_directory_path() / ("govbus-wal-buf-" + std::to_string(std::random_device{}()));
-    Dir() { fs::create_directories(path); }
-    ~Dir() { fs::remove_all(path); }
-};
+using Dir = govbus::test::TempDir;
 
 // Rows first..last of `bytes` random bytes each, as SQL.
 std::string rows(int first, int last, int bytes) {
@@ -96,7 +92,7 @@ BOOST_AUTO_TEST_CASE(the_vfs_is_the_default_once_configured) {
 
 BOOST_AUTO_TEST_CASE(a_commit_of_many_pages_takes_a_few_write_calls) {
     Dir dir;
-    Db db(dir.path / "a.db");
+    Db db(dir.path() / "a.db");
     db.insert(1, 10);
     const long long calls_before = write_calls();
     const auto buffered_before = govbus::wal_write_calls();
@@ -114,8 +110,8 @@ BOOST_AUTO_TEST_CASE(a_commit_of_many_pages_takes_a_few_write_calls) {
 BOOST_AUTO_TEST_CASE(committed_frames_are_in_the_file_for_another_connection) {
     for (std::string sync : {"NORMAL", "FULL"}) {
         Dir dir;
-        Db writer(dir.path / "a.db", sync);
-        Db reader(dir.path / "a.db", sync);
+        Db writer(dir.path() / "a.db", sync);
+        Db reader(dir.path() / "a.db", sync);
         for (int round = 0; round < 20; ++round) {
             writer.insert(round * 50 + 1, 50, 500 + round * 100);
             BOOST_TEST_REQUIRE(reader.value("SELECT count(*) FROM t") == (round + 1) * 50, sync << " round " << round);
@@ -129,7 +125,7 @@ BOOST_AUTO_TEST_CASE(committed_frames_are_in_the_file_for_another_connection) {
 BOOST_AUTO_TEST_CASE(a_process_killed_right_after_its_commit_keeps_it) {
     for (std::string sync : {"NORMAL", "FULL"}) {
         Dir dir;
-        const fs::path path = dir.path / "a.db";
+        const fs::path path = dir.path() / "a.db";
         { Db setup(path, sync); }
         const pid_t child = fork();
         BOOST_REQUIRE(child >= 0);
@@ -156,7 +152,7 @@ BOOST_AUTO_TEST_CASE(a_process_killed_right_after_its_commit_keeps_it) {
 
 BOOST_AUTO_TEST_CASE(a_transaction_that_spills_and_reads_its_pages_back_stays_whole) {
     Dir dir;
-    Db db(dir.path / "a.db");
+    Db db(dir.path() / "a.db");
     db.exec("PRAGMA cache_size=8");  // pages spill into the WAL mid-transaction
     db.exec("BEGIN");
     db.exec(rows(1, 2000, 1500));
@@ -165,8 +161,8 @@ BOOST_AUTO_TEST_CASE(a_transaction_that_spills_and_reads_its_pages_back_stays_wh
     BOOST_TEST(db.value("SELECT count(*) FROM t WHERE length(x) = 1200") == 2000 / 3 - 2000 / 21);
     db.exec("COMMIT");
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    BOOST_TEST(fs::file_size(dir.path / "a.db-wal") == 0u);
-    Db again(dir.path / "a.db");
+    BOOST_TEST(fs::file_size(dir.path() / "a.db-wal") == 0u);
+    Db again(dir.path() / "a.db");
     BOOST_TEST(again.value("SELECT count(*) FROM t") == 2000 - 2000 / 7);
     BOOST_TEST(again.text("PRAGMA integrity_check") == "ok");
 }

@@ -4,29 +4,13 @@
 #include <boost/test/unit_test.hpp>
 
 #include "bus/node/node_check.hpp"
+#include "tests/support/temp_dir.hpp"
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-
-namespace fs = std::filesystem;
 using namespace govbus;
 
 namespace {
 
-struct Files {
-    Files() {
-        std::string pattern = (fs::temp_directory_path() / "govbus-tables-XXXXXX").string();
-        BOOST_REQUIRE(mkdtemp(pattern.data()));
-        dir = pattern;
-    }
-    ~Files() { fs::remove_all(dir); }
-    std::string write(const std::string& name, const std::string& text) const {
-        std::ofstream(dir / name) << text;
-        return (dir / name).string();
-    }
-    fs::path dir;
-};
+using Files = govbus::test::TempDir;
 
 const char* kEndpoints = "endpoints:\n  - { id: cd.tax, region: \"510100\", send: [case.result], receive: [case.apply] }\n";
 const char* kRoutes = "version: 1\nrules:\n  - name: tax\n    match: { type: case.apply }\n    actions: { deliver: cd.tax }\n";
