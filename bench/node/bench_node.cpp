@@ -5,8 +5,14 @@
 // A second relay keeps each message in SQLite before forwarding it (the
 // durable relay): what durability alone costs, beside the node.
 //
-//   bench_node [--messages N] [--window W] [--rate R] [--out FILE] [--only SCENARIO] [--node-only]
+//   bench_node [--messages N] [--rounds R] [--warmup W] [--window W] [--rate R] [--out FILE]
+//              [--only SCENARIO] [--node-only]
 //
+// Each scenario first sends --warmup messages, unmeasured, through every
+// target (a node's caches and heap grow in its first seconds), then runs
+// --rounds rounds in which the targets take turns with the same messages;
+// the table gives the medians over the rounds, and the node's ratio to the
+// relay in each round, since the machine's speed drifts between them.
 // --only json-1k|json-64k|xml-1k|xml-64k runs one scenario; --node-only
 // drives the logged node alone (no relay, no unlogged node): both are for
 // profiling one path with perf, not for the table. The window is also the
@@ -111,6 +117,23 @@ Figures drive(const std::string& url, const std::vector<std::pair<std::string, s
     return f;
 }
 
+// One round of a scenario: every target carries the same messages in turn.
+struct Round {
+    Figures relay, node, unlogged, durable;
+    double node_cpu_us = 0, driver_cpu_us = 0, relay_run_cpu_us = 0;
+};
+
+// The median of `of(round)` over the rounds (the mean of the middle two for an even count).
+template <class Of>
+double median(const std::vector<Round>& rounds, Of of) {
+    std::vector<double> v;
+    for (const auto& r : rounds) v.push_back(of(r));
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    if (n == 0) return 0;
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 // CPU seconds (user + system) a process has used so far, from /proc/PID/stat.
 double cpu_seconds(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
@@ -151,12 +174,15 @@ std::string sibling(const std::string& name) {
 
 int main(int argc, char** argv) {
     namespace po = boost::program_options;
-    std::size_t count = 2000, window = 200;
+    std::size_t count = 2000, window = 200, warmup = 2000;
+    int round_count = 3;
     double rate = 0;
     std::string out, only, ids = "time";
     bool node_only = false;
     po::options_description opts("bench_node");
-    opts.add_options()("help", "this text")("messages", po::value(&count), "messages per scenario")(
+    opts.add_options()("help", "this text")("messages", po::value(&count), "messages per scenario and round")(
+        "rounds", po::value(&round_count), "rounds per scenario, the targets taking turns; the table gives medians")(
+        "warmup", po::value(&warmup), "messages each target carries, unmeasured, before a scenario's rounds")(
         "window", po::value(&window), "messages in flight")(
         "rate", po::value(&rate), "messages a second offered (0: as many as the window lets through)")(
         "out", po::value(&out), "append the table to this file")("only", po::value(&only),
@@ -179,6 +205,10 @@ int main(int argc, char** argv) {
     const std::set<std::string> scenarios{"json-1k", "json-64k", "xml-1k", "xml-64k"};
     if (!only.empty() && !scenarios.count(only)) {
         std::cerr << "bench_node: --only must be one of json-1k, json-64k, xml-1k, xml-64k, not '" << only << "'\n";
+        return 2;
+    }
+    if (round_count < 1) {
+        std::cerr << "bench_node: --rounds must be 1 or more, not " << round_count << "\n";
         return 2;
     }
     if (rate < 0) {
@@ -211,58 +241,88 @@ int main(int argc, char** argv) {
     tools::wait_for_port(durable_port, std::chrono::seconds(5));
 
     std::ostringstream table;
-    table << "| encoding | payload | relay msg/s | node msg/s | node/relay | node without log msg/s | log on/off | "
-             "durable relay msg/s | durable/relay | node/durable | relay p50/p99 ms | node p50/p99 ms | node CPU µs/msg | driver CPU "
-             "µs/msg, relay run / node run |\n"
-          << "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    table << "| encoding | payload | relay msg/s | node msg/s | node/relay | node/relay by round | "
+             "node without log msg/s | log on/off | durable relay msg/s | durable/relay | node/durable | "
+             "relay p50/p99 ms | node p50/p99 ms | node CPU µs/msg | driver CPU µs/msg, relay run / node run |\n"
+          << "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     int seq = 1;
     for (std::string ct : {"application/json", "application/xml"}) {
         for (std::size_t padding : {std::size_t(0), std::size_t(63 * 1024)}) {
             std::string name = std::string(ct == "application/xml" ? "xml" : "json") + (padding ? "-64k" : "-1k");
             if (!only.empty() && only != name) continue;
-            std::vector<std::pair<std::string, std::string>> messages;
-            for (std::size_t i = 0; i < count; ++i) {
-                tools::CaseRequest r;
-                r.source = "bench.sender";
-                r.sequence = seq++;
-                r.form_padding = padding;
-                Envelope e = tools::make_case_apply(r);
-                e.content_type = ct;
-                if (ids == "random") e.id = new_random_uuid();
-                messages.emplace_back(e.id, tools::encode(codec, e));
-            }
-            std::size_t size = messages.front().second.size();
-            Figures relay_f, unlogged_f, durable_f;
-            // CPU per message of this process (the sender, the receiver and,
-            // in the relay's run, the relay) and of the node.
-            auto per_message_us = [&](double before, double after) {
-                return (after - before) * 1e6 / static_cast<double>(count);
+            // Fresh messages for every drive: a node drops a message id it has
+            // seen, so no two rounds may send the same ones.
+            auto make_messages = [&](std::size_t n) {
+                std::vector<std::pair<std::string, std::string>> messages;
+                for (std::size_t i = 0; i < n; ++i) {
+                    tools::CaseRequest r;
+                    r.source = "bench.sender";
+                    r.sequence = seq++;
+                    r.form_padding = padding;
+                    Envelope e = tools::make_case_apply(r);
+                    e.content_type = ct;
+                    if (ids == "random") e.id = new_random_uuid();
+                    messages.emplace_back(e.id, tools::encode(codec, e));
+                }
+                return messages;
             };
-            double relay_run_cpu_us = 0;
-            if (!node_only) {
-                const double before = cpu_seconds(::getpid());
-                relay_f = drive("amqp://127.0.0.1:" + std::to_string(relay_port), messages, ct, window, rate);
-                relay_run_cpu_us = per_message_us(before, cpu_seconds(::getpid()));
-            }
-            const double cpu_before = cpu_seconds(node.pid()), own_before = cpu_seconds(::getpid());
-            Figures node_f = drive("amqp://127.0.0.1:" + std::to_string(node_port), messages, ct, window, rate);
-            const double node_cpu_us = per_message_us(cpu_before, cpu_seconds(node.pid()));
-            const double driver_cpu_us = per_message_us(own_before, cpu_seconds(::getpid()));
-            if (!node_only) {
-                unlogged_f = drive("amqp://127.0.0.1:" + std::to_string(bare_port), messages, ct, window, rate);
-                durable_f = drive("amqp://127.0.0.1:" + std::to_string(durable_port), messages, ct, window, rate);
+            const std::string relay_url = "amqp://127.0.0.1:" + std::to_string(relay_port),
+                              node_url = "amqp://127.0.0.1:" + std::to_string(node_port),
+                              unlogged_url = "amqp://127.0.0.1:" + std::to_string(bare_port),
+                              durable_url = "amqp://127.0.0.1:" + std::to_string(durable_port);
+            std::vector<std::string> targets{node_url};
+            if (!node_only) targets = {relay_url, node_url, unlogged_url, durable_url};
+            if (warmup > 0)
+                for (const auto& url : targets) drive(url, make_messages(warmup), ct, window);
+            std::size_t size = 0;
+            std::vector<Round> rounds;
+            for (int k = 0; k < round_count; ++k) {
+                const auto messages = make_messages(count);
+                size = messages.front().second.size();
+                Round r;
+                // CPU per message of this process (the sender, the receiver and,
+                // in the relay's run, the relay) and of the node.
+                auto per_message_us = [&](double before, double after) {
+                    return (after - before) * 1e6 / static_cast<double>(count);
+                };
+                if (!node_only) {
+                    const double before = cpu_seconds(::getpid());
+                    r.relay = drive(relay_url, messages, ct, window, rate);
+                    r.relay_run_cpu_us = per_message_us(before, cpu_seconds(::getpid()));
+                }
+                const double cpu_before = cpu_seconds(node.pid()), own_before = cpu_seconds(::getpid());
+                r.node = drive(node_url, messages, ct, window, rate);
+                r.node_cpu_us = per_message_us(cpu_before, cpu_seconds(node.pid()));
+                r.driver_cpu_us = per_message_us(own_before, cpu_seconds(::getpid()));
+                if (!node_only) {
+                    r.unlogged = drive(unlogged_url, messages, ct, window, rate);
+                    r.durable = drive(durable_url, messages, ct, window, rate);
+                }
+                rounds.push_back(r);
+                std::cerr << "." << std::flush;
             }
             auto ratio = [](const Figures& a, const Figures& b) { return b.per_second > 0 ? a.per_second / b.per_second : 0; };
+            auto mid = [&](auto of) { return median(rounds, of); };
+            std::ostringstream by_round;
+            by_round << std::fixed << std::setprecision(2);
+            for (std::size_t k = 0; k < rounds.size(); ++k) by_round << (k ? " " : "") << ratio(rounds[k].node, rounds[k].relay);
             table << std::fixed << std::setprecision(0) << "| " << (ct == "application/xml" ? "XML" : "JSON") << " | "
                   << (size < 4096 ? std::to_string(size) + " B" : std::to_string(size / 1024) + " KiB") << " | "
-                  << relay_f.per_second << " | " << node_f.per_second << " | " << std::setprecision(2)
-                  << ratio(node_f, relay_f) << " | " << std::setprecision(0) << unlogged_f.per_second << " | "
-                  << std::setprecision(2) << ratio(node_f, unlogged_f) << " | " << std::setprecision(0)
-                  << durable_f.per_second << " | " << std::setprecision(2) << ratio(durable_f, relay_f) << " | " << ratio(node_f, durable_f) << " | "
-                  << std::setprecision(1) << relay_f.p50_ms << " / " << relay_f.p99_ms << " | " << node_f.p50_ms
-                  << " / " << node_f.p99_ms << " | " << std::setprecision(0) << node_cpu_us << " | "
-                  << relay_run_cpu_us << " / " << driver_cpu_us << " |\n";
-            std::cerr << "." << std::flush;
+                  << mid([](const Round& r) { return r.relay.per_second; }) << " | "
+                  << mid([](const Round& r) { return r.node.per_second; }) << " | " << std::setprecision(2)
+                  << mid([&](const Round& r) { return ratio(r.node, r.relay); }) << " | " << by_round.str() << " | "
+                  << std::setprecision(0) << mid([](const Round& r) { return r.unlogged.per_second; }) << " | "
+                  << std::setprecision(2) << mid([&](const Round& r) { return ratio(r.node, r.unlogged); }) << " | "
+                  << std::setprecision(0) << mid([](const Round& r) { return r.durable.per_second; }) << " | "
+                  << std::setprecision(2) << mid([&](const Round& r) { return ratio(r.durable, r.relay); }) << " | "
+                  << mid([&](const Round& r) { return ratio(r.node, r.durable); }) << " | " << std::setprecision(1)
+                  << mid([](const Round& r) { return r.relay.p50_ms; }) << " / "
+                  << mid([](const Round& r) { return r.relay.p99_ms; }) << " | "
+                  << mid([](const Round& r) { return r.node.p50_ms; }) << " / "
+                  << mid([](const Round& r) { return r.node.p99_ms; }) << " | " << std::setprecision(0)
+                  << mid([](const Round& r) { return r.node_cpu_us; }) << " | "
+                  << mid([](const Round& r) { return r.relay_run_cpu_us; }) << " / "
+                  << mid([](const Round& r) { return r.driver_cpu_us; }) << " |\n";
         }
     }
     std::cerr << "\n";
